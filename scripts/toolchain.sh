@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Shared by .ci/run and the npm scripts: make the tools the project needs present, idempotently.
+# Everything lands in .cache/ (git-ignored) except system packages, which come from apt-get.
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+NODE_MAJOR=22
+NODE_VERSION_RANGE="22"
+FERRETDB_VERSION="v1.24.2"
+
+log() { printf '[toolchain] %s\n' "$*" >&2; }
+
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+ensure_node22() {
+  if [ -x "$root/.cache/node/bin/node" ]; then export PATH="$root/.cache/node/bin:$PATH"; fi
+  if [ "$(node_major)" -ge "$NODE_MAJOR" ]; then return 0; fi
+  local arch
+  case "$(uname -m)" in x86_64) arch=x64 ;; aarch64 | arm64) arch=arm64 ;; *) log "unsupported CPU $(uname -m)"; return 1 ;; esac
+  log "Node $(node --version 2>/dev/null || echo none) is older than $NODE_MAJOR; installing node-linux-$arch@$NODE_VERSION_RANGE from the npm registry into .cache/node"
+  local tmp
+  tmp="$(mktemp -d)"
+  (cd "$tmp" && npm pack --silent "node-linux-$arch@$NODE_VERSION_RANGE" >/dev/null && tar xzf node-linux-*.tgz)
+  rm -rf "$root/.cache/node" && mkdir -p "$root/.cache" && mv "$tmp/package" "$root/.cache/node" && rm -rf "$tmp"
+  export PATH="$root/.cache/node/bin:$PATH"
+  log "using Node $(node --version)"
+}
+
+ensure_apt_packages() {
+  local missing=()
+  for pkg in "$@"; do dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then log "missing system packages: ${missing[*]} (install them with apt-get)"; return 1; fi
+  local sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
+  log "installing system packages: ${missing[*]}"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+ensure_redis() {
+  command -v redis-server >/dev/null && return 0
+  ensure_apt_packages redis-server
+}
+
+# FerretDB (SQLite backend) is our MongoDB-wire server for tests and local runs: no MongoDB server
+# package exists in Debian or on npm. infra/ferretdb/ is a small Go program embedding FerretDB's
+# library, pinned by its go.sum; it is built once from the Go module proxy and cached in .cache/bin.
+ensure_ferretdb() {
+  local bin="$root/.cache/bin/ferretdb-local"
+  local src="$root/infra/ferretdb"
+  if [ -x "$bin" ] && [ "$bin" -nt "$src/go.sum" ] && [ "$bin" -nt "$src/main.go" ]; then return 0; fi
+  command -v go >/dev/null || ensure_apt_packages golang-go
+  log "building FerretDB $FERRETDB_VERSION (embedded) from the Go module proxy; cached in .cache/bin"
+  mkdir -p "$root/.cache/bin"
+  (cd "$src" && go build -trimpath -o "$bin" .)
+}

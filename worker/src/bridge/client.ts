@@ -1,0 +1,27 @@
+import { AppError } from "@tron-auth/shared/problems";
+import type { Env } from "../env.ts";
+
+const DEFAULT_TIMEOUT_MS = 5_000;
+const DEFAULT_ORIGIN = "https://bridge.internal";
+
+export type BridgeCallOptions = { method?: string; body?: string; timeoutMs?: number; headers?: HeadersInit };
+
+/**
+ * Calls the bridge through the mTLS binding. A failed TLS handshake (missing or refused client
+ * certificate) surfaces in workerd as an opaque exception, and an unreachable Pi as a hang, so
+ * every failure below the HTTP layer becomes one clean `bridge_unavailable` problem.
+ */
+export async function callBridge(env: Env, path: string, options: BridgeCallOptions = {}): Promise<Response> {
+  const url = new URL(path, env.BRIDGE_ORIGIN ?? DEFAULT_ORIGIN);
+  const init: RequestInit = {
+    method: options.method ?? "GET",
+    signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+  };
+  if (options.headers !== undefined) init.headers = options.headers;
+  if (options.body !== undefined) init.body = options.body;
+  try {
+    return await env.BRIDGE.fetch(url.toString(), init);
+  } catch (cause) {
+    throw new AppError("bridge_unavailable", "The bridge could not be reached.", { retryAfter: 30 }, { cause });
+  }
+}

@@ -1,0 +1,50 @@
+import { Hono } from "hono";
+import { callBridge } from "../bridge/client.ts";
+import type { AppBindings, Env } from "../env.ts";
+import { redisFor } from "../redis.ts";
+
+type DependencyState = "healthy" | "unhealthy";
+
+const PROBE_TIMEOUT_MS = 2_000;
+
+async function probeRedis(env: Env): Promise<DependencyState> {
+  try {
+    const pong = await Promise.race([
+      redisFor(env).ping(),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), PROBE_TIMEOUT_MS)),
+    ]);
+    return pong === "PONG" ? "healthy" : "unhealthy";
+  } catch {
+    return "unhealthy";
+  }
+}
+
+async function probeBridge(env: Env): Promise<DependencyState> {
+  try {
+    const res = await callBridge(env, "/health", { timeoutMs: PROBE_TIMEOUT_MS });
+    await res.body?.cancel();
+    return res.ok ? "healthy" : "unhealthy";
+  } catch {
+    return "unhealthy";
+  }
+}
+
+/**
+ * Redis carries every authenticated request, so without it the edge is unhealthy (503). Without
+ * the bridge, tokens still verify and refresh at the edge (DESIGN section 1): degraded, still 200.
+ */
+export const healthRoutes = new Hono<AppBindings>().get("/health", async (c) => {
+  const [redis, bridge] = await Promise.all([probeRedis(c.env), probeBridge(c.env)]);
+  const status = redis === "unhealthy" ? "unhealthy" : bridge === "unhealthy" ? "degraded" : "healthy";
+  return c.json(
+    {
+      status,
+      service: "auth-edge",
+      version: c.env.SERVICE_VERSION ?? "1.0.0",
+      timestamp: new Date().toISOString(),
+      dependencies: { redis, bridge },
+    },
+    status === "unhealthy" ? 503 : 200,
+    { "Cache-Control": "no-store" },
+  );
+});
