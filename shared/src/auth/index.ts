@@ -1,0 +1,3 @@
+export * from "./grants.ts";
+export * from "./permissions.ts";
+export * from "./roles.ts";

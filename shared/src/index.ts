@@ -1,0 +1,4 @@
+export * from "./auth/index.ts";
+export * from "./problems/index.ts";
+export * from "./protocol/index.ts";
+export * from "./siwt/index.ts";

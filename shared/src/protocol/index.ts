@@ -1,0 +1,2 @@
+export * from "./bridge-api.ts";
+export * from "./internal-assertion.ts";

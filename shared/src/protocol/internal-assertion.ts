@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { roleSchema } from "../auth/roles.ts";
+
+/**
+ * The worker -> bridge internal assertion (DESIGN section 6): a short-lived EdDSA JWT on every
+ * bridge call, on top of mTLS, so a stolen client certificate alone cannot act. Its own `typ`
+ * and audience keep it from being confused with an access token signed by the same keys.
+ */
+export const INTERNAL_ASSERTION_HEADER = "x-internal-assertion";
+export const INTERNAL_ASSERTION_TYP = "bridge+jwt";
+export const INTERNAL_ASSERTION_ALG = "EdDSA";
+export const INTERNAL_ASSERTION_MAX_LIFETIME_SECONDS = 60;
+export const REQUEST_ID_HEADER = "x-request-id";
+
+export const internalAssertionClaimsSchema = z.object({
+  iss: z.string().min(1),
+  aud: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  /** The acting user's id, or "anonymous" before login. */
+  sub: z.string().min(1).max(64),
+  roles: z.array(roleSchema).max(4),
+  /** The edge request this call belongs to, for correlating logs and audit events. */
+  rid: z.string().min(1).max(128),
+  /** base64url SHA-256 of the exact request body bytes (of the empty string for no body). */
+  bh: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  jti: z.string().min(16).max(128),
+  iat: z.number().int(),
+  exp: z.number().int(),
+});
+
+export type InternalAssertionClaims = z.infer<typeof internalAssertionClaimsSchema>;
+
+/** base64url(SHA-256(body)) with WebCrypto, so worker and bridge compute it the same way. */
+export async function bodyHash(body: Uint8Array | string): Promise<string> {
+  const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  let binary = "";
+  for (const b of digest) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}

@@ -1,0 +1,28 @@
+import { SiwtValidationError } from "./errors.ts";
+import type { SiwtMessage } from "./message.ts";
+
+export type SiwtExpectations = {
+  domain: string;
+  uri: string;
+  chainId: string;
+  now: Date;
+  clockSkewSeconds?: number;
+  maxLifetimeSeconds?: number;
+};
+
+/** Exact comparisons: the configured domain, URI and chain are strings the service chose. */
+export function validateSiwtMessage(m: SiwtMessage, e: SiwtExpectations): void {
+  const skew = (e.clockSkewSeconds ?? 30) * 1000;
+  const maxLifetime = (e.maxLifetimeSeconds ?? 600) * 1000;
+  if (m.domain !== e.domain) throw new SiwtValidationError("siwt_domain_mismatch", "domain differs");
+  if (m.uri !== e.uri) throw new SiwtValidationError("siwt_uri_mismatch", "uri differs");
+  if (m.chainId !== e.chainId) throw new SiwtValidationError("siwt_chain_mismatch", "chain differs");
+  const issued = Date.parse(m.issuedAt);
+  const expires = Date.parse(m.expirationTime);
+  const now = e.now.getTime();
+  if (expires - issued > maxLifetime || expires <= issued) {
+    throw new SiwtValidationError("siwt_lifetime_too_long", "message lifetime out of bounds");
+  }
+  if (now >= expires + skew) throw new SiwtValidationError("siwt_expired", "message expired");
+  if (now < issued - skew) throw new SiwtValidationError("siwt_not_yet_valid", "message issued in the future");
+}
