@@ -1,0 +1,117 @@
+import { Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ErrorReply } from "redis";
+import { bearerMatches } from "./auth.ts";
+import { encodeReply } from "./encoding.ts";
+import { type Command, commandSchema, pipelineSchema, refusal } from "./protocol.ts";
+import type { RedisClient } from "./redis-client.ts";
+import type { ScriptMap } from "./scripts.ts";
+
+type Outcome = { result: unknown } | { error: string };
+
+const MAX_BODY = 1024 * 1024;
+
+export type AppDeps = {
+  redis: RedisClient;
+  token: string;
+  scripts: ScriptMap;
+  stats: Map<string, number>;
+};
+
+class BadRequest extends Error {}
+
+async function readJson(req: Request): Promise<unknown> {
+  const text = await req.text();
+  if (text.length > MAX_BODY) throw new BadRequest("ERR request body too large");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new BadRequest("ERR request body is not valid JSON");
+  }
+}
+
+function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new BadRequest(`ERR malformed command: ${r.error.issues[0]?.message ?? "invalid"}`);
+  return r.data;
+}
+
+function isRedisError(e: unknown): e is Error {
+  return e instanceof ErrorReply;
+}
+
+async function run(redis: RedisClient, scripts: ScriptMap, command: Command): Promise<Outcome> {
+  const refused = refusal(command);
+  if (refused) return { error: refused };
+  try {
+    const reply = await redis.sendCommand(scripts.translate(command));
+    return { result: scripts.translateReply(command, reply) };
+  } catch (e) {
+    if (isRedisError(e)) return { error: e.message };
+    throw e;
+  }
+}
+
+function render(outcome: Outcome, base64: boolean): { error: string } | { result: unknown } {
+  return "error" in outcome ? outcome : { result: encodeReply(outcome.result, base64) };
+}
+
+export function createUpstashApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.use(async (c, next) => {
+    const path = new URL(c.req.url).pathname;
+    deps.stats.set(path, (deps.stats.get(path) ?? 0) + 1);
+    if (!bearerMatches(c.req.header("authorization"), deps.token)) return c.json({ error: "Unauthorized" }, 401);
+    await next();
+  });
+  const base64 = (req: Request) => req.headers.get("upstash-encoding")?.toLowerCase() === "base64";
+
+  app.post("/", async (c) => {
+    const command = parse(commandSchema, await readJson(c.req.raw));
+    const outcome = await run(deps.redis, deps.scripts, command);
+    return c.json(render(outcome, base64(c.req.raw)), "error" in outcome ? 400 : 200);
+  });
+
+  app.post("/pipeline", async (c) => {
+    const commands = parse(pipelineSchema, await readJson(c.req.raw));
+    const outcomes = await Promise.all(commands.map((cmd) => run(deps.redis, deps.scripts, cmd)));
+    return c.json(outcomes.map((o) => render(o, base64(c.req.raw))));
+  });
+
+  app.post("/multi-exec", async (c) => {
+    const commands = parse(pipelineSchema, await readJson(c.req.raw));
+    const refused = commands.map(refusal).find(Boolean);
+    if (refused) return c.json({ error: refused }, 400);
+    // A dedicated connection: MULTI..EXEC must not interleave with other requests' commands.
+    const conn = deps.redis.duplicate();
+    await conn.connect();
+    try {
+      await conn.sendCommand(["MULTI"]);
+      for (const cmd of commands) {
+        try {
+          await conn.sendCommand(deps.scripts.translate(cmd));
+        } catch (e) {
+          if (!isRedisError(e)) throw e;
+          await conn.sendCommand(["DISCARD"]);
+          return c.json({ error: e.message }, 400);
+        }
+      }
+      const replies = (await conn.sendCommand(["EXEC"])) as unknown[];
+      return c.json(
+        replies.map((r, i) =>
+          r instanceof ErrorReply ? { error: r.message } : render({ result: deps.scripts.translateReply(commands[i] as Command, r) }, base64(c.req.raw)),
+        ),
+      );
+    } finally {
+      await conn.quit().catch(() => undefined);
+    }
+  });
+
+  app.notFound((c) => c.json({ error: "Not found: use POST /, /pipeline or /multi-exec" }, 404));
+  app.onError((error, c) => {
+    if (error instanceof BadRequest) return c.json({ error: error.message }, 400);
+    const down = /ECONNREFUSED|closed|Socket/i.test(error.message);
+    return c.json({ error: down ? "ERR redis is unavailable" : "ERR internal error" }, (down ? 503 : 500) as ContentfulStatusCode);
+  });
+  return app;
+}

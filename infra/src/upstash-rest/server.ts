@@ -1,0 +1,36 @@
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { createUpstashApp } from "./app.ts";
+import { createResp2Client } from "./redis-client.ts";
+import { ScriptMap } from "./scripts.ts";
+
+export type UpstashRestHandle = {
+  url: string;
+  token: string;
+  port: number;
+  /** Requests received, by path: tests count Upstash round trips with it. */
+  stats: Map<string, number>;
+  stop(): Promise<void>;
+};
+
+export async function startUpstashRest(opts: { redisUrl: string; token: string; port?: number; host?: string }): Promise<UpstashRestHandle> {
+  const redis = createResp2Client(opts.redisUrl);
+  await redis.connect();
+  const stats = new Map<string, number>();
+  const app = createUpstashApp({ redis, token: opts.token, scripts: new ScriptMap(), stats });
+  const host = opts.host ?? "127.0.0.1";
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: opts.port ?? 0, hostname: host }, () => resolve(s));
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host}:${port}`,
+    token: opts.token,
+    port,
+    stats,
+    stop: async () => {
+      await new Promise<void>((r) => server.close(() => r()));
+      await redis.quit().catch(() => undefined);
+    },
+  };
+}
