@@ -1,11 +1,12 @@
 // npm run certs -- init --out <dir> --san <name> [--san ...]: the private CA, the bridge's server
 // certificate and the worker's client certificate for mutual TLS. Keys are written 0600 and
 // never overwritten without --force.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+
 import { X509Certificate } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { createCa, issueClientCert, issueServerCert } from "../infra/src/pki/index.ts";
+import { createCa, issueClientCert, issueServerCert } from "@tron-auth/infra/pki";
 
 const USAGE = `usage:
   npm run certs -- init --out <dir> --san <dns-or-ip> [--san ...] [--client-name worker] [--days N] [--force]
@@ -21,7 +22,13 @@ function write(path: string, content: string, secret: boolean, force: boolean): 
   writeFileSync(path, content, { mode: secret ? 0o600 : 0o644 });
 }
 
-async function init(values: { out?: string; san?: string[]; "client-name"?: string; days?: string; force?: boolean }): Promise<void> {
+async function init(values: {
+  out?: string;
+  san?: string[];
+  "client-name"?: string;
+  days?: string;
+  force?: boolean;
+}): Promise<void> {
   if (!values.out) fail("--out <dir> is required");
   if (!values.san?.length) fail("at least one --san is required (the bridge's DNS-only hostname)");
   const days = values.days ? Number(values.days) : 825;
@@ -30,7 +37,11 @@ async function init(values: { out?: string; san?: string[]; "client-name"?: stri
   mkdirSync(out, { recursive: true, mode: 0o700 });
   const clientName = values["client-name"] ?? "tron-auth-worker";
   const ca = await createCa({ commonName: "tron-auth bridge CA" });
-  const server = await issueServerCert(ca, { commonName: values.san[0] as string, sans: values.san, validDays: days });
+  const server = await issueServerCert(ca, {
+    commonName: values.san[0] as string,
+    sans: values.san,
+    validDays: days,
+  });
   const client = await issueClientCert(ca, { commonName: clientName, validDays: days });
   const force = values.force ?? false;
   for (const [name, pem, secret] of [

@@ -20,7 +20,13 @@ mkdirSync(join(root, ".cache"), { recursive: true });
 const vitest = join(root, "node_modules", ".bin", "vitest");
 const run = spawnSync(
   vitest,
-  ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${reportPath}`, ...process.argv.slice(2)],
+  [
+    "run",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${reportPath}`,
+    ...process.argv.slice(2),
+  ],
   { cwd: root, stdio: "inherit" },
 );
 

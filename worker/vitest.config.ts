@@ -14,7 +14,6 @@ export default defineProject({
       const bridge = (keypair?: { certificateChain: string; privateKey: string }) => ({
         external: {
           address: ctx.bridgeAddress,
-          http: null,
           https: {
             tlsOptions: { ...(keypair ? { keypair } : {}), trustedCertificates: [ctx.caPem] },
             certificateHost: "localhost",

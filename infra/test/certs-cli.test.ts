@@ -14,7 +14,8 @@ describe("certs CLI", () => {
 
   it("writes the CA, server and client certificates with private keys at 0600", () => {
     expect(first.status).toBe(0);
-    for (const key of ["ca.key", "server.key", "client.key"]) expect(statSync(join(out, key)).mode & 0o777).toBe(0o600);
+    for (const key of ["ca.key", "server.key", "client.key"])
+      expect(statSync(join(out, key)).mode & 0o777).toBe(0o600);
     const server = new X509Certificate(readFileSync(join(out, "server.pem")));
     expect(server.checkIssued(new X509Certificate(readFileSync(join(out, "ca.pem"))))).toBe(true);
     expect(server.subjectAltName).toContain("IP Address:127.0.0.1");

@@ -5,19 +5,39 @@ import { createCa, issueClientCert, issueServerCert } from "../src/pki/index.ts"
 
 type Outcome = { ok: true; cn: string } | { ok: false; error: string };
 
-async function handshake(server: { certPem: string; keyPem: string; caPem: string }, client: { certPem?: string; keyPem?: string; servername: string }): Promise<Outcome> {
-  const srv = createServer({ cert: server.certPem, key: server.keyPem, ca: server.caPem, requestCert: true, rejectUnauthorized: true }, (s: TLSSocket) => {
-    const peer = s.getPeerCertificate();
-    s.end(String(peer.subject?.CN ?? ""));
-  });
+async function handshake(
+  server: { certPem: string; keyPem: string; caPem: string },
+  client: { certPem?: string; keyPem?: string; servername: string },
+): Promise<Outcome> {
+  const srv = createServer(
+    {
+      cert: server.certPem,
+      key: server.keyPem,
+      ca: server.caPem,
+      requestCert: true,
+      rejectUnauthorized: true,
+    },
+    (s: TLSSocket) => {
+      const peer = s.getPeerCertificate();
+      s.end(String(peer.subject?.CN ?? ""));
+    },
+  );
   await new Promise<void>((r) => srv.listen(0, "127.0.0.1", () => r()));
   const port = (srv.address() as { port: number }).port;
   try {
     return await new Promise<Outcome>((resolve) => {
-      const sock = connect({ host: "127.0.0.1", port, servername: client.servername, ca: server.caPem, ...(client.certPem ? { cert: client.certPem, key: client.keyPem } : {}) });
+      const sock = connect({
+        host: "127.0.0.1",
+        port,
+        servername: client.servername,
+        ca: server.caPem,
+        ...(client.certPem ? { cert: client.certPem, key: client.keyPem } : {}),
+      });
       let data = "";
       sock.on("data", (d) => (data += d));
-      sock.on("end", () => resolve(data ? { ok: true, cn: data } : { ok: false, error: "closed without data" }));
+      sock.on("end", () =>
+        resolve(data ? { ok: true, cn: data } : { ok: false, error: "closed without data" }),
+      );
       sock.on("error", (e: NodeJS.ErrnoException) => resolve({ ok: false, error: e.code ?? e.message }));
     });
   } finally {
@@ -46,7 +66,10 @@ describe("PKI", async () => {
   });
 
   it("a client certificate from the CA completes mutual TLS", async () => {
-    expect(await handshake(tlsServer, { ...client, servername: "localhost" })).toEqual({ ok: true, cn: "worker" });
+    expect(await handshake(tlsServer, { ...client, servername: "localhost" })).toEqual({
+      ok: true,
+      cn: "worker",
+    });
   });
 
   it("no client certificate is refused", async () => {

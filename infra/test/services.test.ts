@@ -48,8 +48,16 @@ describe("MongoDB-wire server with the mongodb driver 7", () => {
 
   it("findOneAndUpdate upserts and returns the document after", async () => {
     const c = client.db("t").collection<{ _id: string; count: number }>("counters");
-    const first = await c.findOneAndUpdate({ _id: "x" }, { $inc: { count: 1 } }, { upsert: true, returnDocument: "after" });
-    const second = await c.findOneAndUpdate({ _id: "x" }, { $inc: { count: 1 } }, { returnDocument: "after" });
+    const first = await c.findOneAndUpdate(
+      { _id: "x" },
+      { $inc: { count: 1 } },
+      { upsert: true, returnDocument: "after" },
+    );
+    const second = await c.findOneAndUpdate(
+      { _id: "x" },
+      { $inc: { count: 1 } },
+      { returnDocument: "after" },
+    );
     expect(first?.count).toBe(1);
     expect(second?.count).toBe(2);
   });

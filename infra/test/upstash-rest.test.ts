@@ -22,7 +22,11 @@ afterAll(async () => {
 });
 
 const raw = (path: string, body: string, token = TOKEN) =>
-  fetch(`${rest.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body });
+  fetch(`${rest.url}${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body,
+  });
 
 describe("Upstash REST conformance with @upstash/redis", () => {
   it("strings, counters, expiry, unicode, nil", async () => {
@@ -76,7 +80,13 @@ describe("Upstash REST conformance with @upstash/redis", () => {
   it("returns Redis errors: 400 for a single command, per item in a pipeline", async () => {
     await redis.set("str", "x");
     await expect(redis.hget("str", "f")).rejects.toThrow(/WRONGTYPE/);
-    const res = await raw("/pipeline", JSON.stringify([["SET", "a", "1"], ["HGET", "str", "f"]]));
+    const res = await raw(
+      "/pipeline",
+      JSON.stringify([
+        ["SET", "a", "1"],
+        ["HGET", "str", "f"],
+      ]),
+    );
     expect(res.status).toBe(200);
     const items = (await res.json()) as { result?: unknown; error?: string }[];
     expect(items[0]).toEqual({ result: "OK" });
@@ -122,7 +132,13 @@ describe("@upstash/ratelimit against the local server", () => {
   ] as const;
 
   it.each(algorithms)("%s allows exactly 5, then blocks, with remaining and reset", async (name, limiter) => {
-    const rl = new Ratelimit({ redis, limiter, prefix: `rl-${name}`, ephemeralCache: false, analytics: false });
+    const rl = new Ratelimit({
+      redis,
+      limiter,
+      prefix: `rl-${name}`,
+      ephemeralCache: false,
+      analytics: false,
+    });
     const now = Date.now();
     const remaining: number[] = [];
     for (let i = 0; i < 5; i++) {

@@ -5,7 +5,11 @@ describe("problem documents", () => {
   for (const code of Object.keys(PROBLEMS)) {
     it(`${code} builds a valid RFC 9457 document`, () => {
       const doc = problem(code, { detail: "d" });
-      expect(problemSchema.parse(doc)).toMatchObject({ code, status: PROBLEMS[code as keyof typeof PROBLEMS].status, detail: "d" });
+      expect(problemSchema.parse(doc)).toMatchObject({
+        code,
+        status: PROBLEMS[code as keyof typeof PROBLEMS].status,
+        detail: "d",
+      });
       expect(doc.type.endsWith(code)).toBe(true);
     });
   }

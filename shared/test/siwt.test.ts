@@ -6,24 +6,26 @@ import {
   generateNonce,
   isTronAddress,
   parseSiwtMessage,
-  SiwtParseError,
   type SiwtMessage,
-  SiwtValidationError,
+  SiwtParseError,
+  type SiwtValidationError,
   validateSiwtMessage,
 } from "../src/siwt/index.ts";
 
 const addressArb = fc.uint8Array({ minLength: 20, maxLength: 20 }).map(encodeTronAddress);
 const label = fc.stringMatching(/^[a-z](?:[a-z0-9-]{0,10}[a-z0-9])?$/);
 const domainArb = fc
-  .tuple(fc.array(label, { minLength: 1, maxLength: 3 }), fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }))
+  .tuple(
+    fc.array(label, { minLength: 1, maxLength: 3 }),
+    fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }),
+  )
   .map(([labels, port]) => `${labels.join(".")}${port ? `:${port}` : ""}`);
 const dateArb = fc
   .integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2100, 0, 1) })
   .map((ms) => new Date(Math.floor(ms / 1000) * 1000).toISOString());
-const statementArb = fc.option(
-  fc.stringMatching(/^[A-Za-z0-9 ,.!?'-]{0,200}[A-Za-z0-9.!?]$/),
-  { nil: undefined },
-);
+const statementArb = fc.option(fc.stringMatching(/^[A-Za-z0-9 ,.!?'-]{0,200}[A-Za-z0-9.!?]$/), {
+  nil: undefined,
+});
 const messageArb: fc.Arbitrary<SiwtMessage> = fc
   .record({
     domain: domainArb,
@@ -35,7 +37,11 @@ const messageArb: fc.Arbitrary<SiwtMessage> = fc
     issuedAt: dateArb,
     expirationTime: dateArb,
   })
-  .map(({ statement, ...rest }) => ({ ...rest, version: "1" as const, ...(statement === undefined ? {} : { statement }) }));
+  .map(({ statement, ...rest }) => ({
+    ...rest,
+    version: "1" as const,
+    ...(statement === undefined ? {} : { statement }),
+  }));
 
 function mutate(text: string, kind: number, at: number, ch: string): string {
   const lines = text.split("\n");
@@ -78,16 +84,22 @@ describe("SIWT message", () => {
 
   it("rejects random mutations, or parses them to a different message; never another error", () => {
     fc.assert(
-      fc.property(messageArb, fc.integer({ min: 0, max: 7 }), fc.nat(), fc.string({ minLength: 1, maxLength: 1 }), (m, kind, at, ch) => {
-        const text = buildSiwtMessage(m);
-        const mutated = mutate(text, kind, at, ch);
-        if (mutated === text) return;
-        try {
-          expect(parseSiwtMessage(mutated)).not.toEqual(m);
-        } catch (error) {
-          expect(error).toBeInstanceOf(SiwtParseError);
-        }
-      }),
+      fc.property(
+        messageArb,
+        fc.integer({ min: 0, max: 7 }),
+        fc.nat(),
+        fc.string({ minLength: 1, maxLength: 1 }),
+        (m, kind, at, ch) => {
+          const text = buildSiwtMessage(m);
+          const mutated = mutate(text, kind, at, ch);
+          if (mutated === text) return;
+          try {
+            expect(parseSiwtMessage(mutated)).not.toEqual(m);
+          } catch (error) {
+            expect(error).toBeInstanceOf(SiwtParseError);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -113,7 +125,9 @@ describe("SIWT message", () => {
     };
     expect(() => buildSiwtMessage(m)).toThrow(SiwtParseError);
     expect(() => parseSiwtMessage("x".repeat(5000))).toThrow(SiwtParseError);
-    expect(() => buildSiwtMessage({ ...m, expirationTime: "2024-03-01T00:00:00Z", nonce: "short" })).toThrow(/nonce/);
+    expect(() => buildSiwtMessage({ ...m, expirationTime: "2024-03-01T00:00:00Z", nonce: "short" })).toThrow(
+      /nonce/,
+    );
   });
 });
 
@@ -138,7 +152,12 @@ describe("SIWT validation", () => {
     issuedAt: "2026-01-01T00:00:00Z",
     expirationTime: "2026-01-01T00:05:00Z",
   };
-  const expected = { domain: base.domain, uri: base.uri, chainId: base.chainId, now: new Date("2026-01-01T00:01:00Z") };
+  const expected = {
+    domain: base.domain,
+    uri: base.uri,
+    chainId: base.chainId,
+    now: new Date("2026-01-01T00:01:00Z"),
+  };
   const codeOf = (m: SiwtMessage, e = expected) => {
     try {
       validateSiwtMessage(m, e);

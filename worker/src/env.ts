@@ -1,3 +1,5 @@
+import type { Role } from "@tron-auth/shared/auth";
+
 // The worker's bindings: what wrangler.toml (vars, the mTLS certificate binding) and secrets provide.
 export type Env = {
   /** mTLS Fetcher to the bridge: `[[mtls_certificates]]` in production, a service binding locally. */
@@ -5,8 +7,36 @@ export type Env = {
   /** Origin used in URLs sent through BRIDGE (only its host matters for SNI and routing). */
   BRIDGE_ORIGIN?: string;
   UPSTASH_REDIS_REST_URL: string;
+  /** Secret. */
   UPSTASH_REDIS_REST_TOKEN: string;
+  /** Secret: JWK set of Ed25519 private keys; the first signs. `npm run keys -- generate`. */
+  JWT_SIGNING_KEYS?: string;
   SERVICE_VERSION?: string;
+  SIWT_DOMAIN?: string;
+  SIWT_URI?: string;
+  SIWT_CHAIN_ID?: string;
+  SIWT_STATEMENT?: string;
+  JWT_ISSUER?: string;
+  JWT_AUDIENCE?: string;
+  BRIDGE_AUDIENCE?: string;
+  ACCESS_TOKEN_EXPIRE_MINUTES?: string;
+  REFRESH_TOKEN_EXPIRE_DAYS?: string;
+  MAX_SESSIONS_PER_USER?: string;
+  REFRESH_GRACE_SECONDS?: string;
+  CHALLENGE_TTL_SECONDS?: string;
 };
 
-export type AppBindings = { Bindings: Env };
+/** Who is calling, once the access token and its session have been checked. */
+export type AuthContext = {
+  userId: string;
+  address: string;
+  /** From the live session record, not the token: role changes apply at once. */
+  roles: Role[];
+  sid: string;
+  loginAt: number;
+};
+
+export type AppEnv = {
+  Bindings: Env;
+  Variables: { requestId: string; auth: AuthContext };
+};

@@ -1,13 +1,16 @@
 import { env, exports } from "cloudflare:workers";
 import { createApp } from "../src/app.ts";
-import type { Env } from "../src/env.ts";
+
+const worker = (exports as unknown as { default: Fetcher }).default;
+
 import { describe, expect, it } from "vitest";
+import type { Env } from "../src/env.ts";
 
 type Health = { status: string; service: string; dependencies: { redis: string; bridge: string } };
 
 describe("GET /health", () => {
   it("reaches the local Upstash server and the bridge (over mTLS) from inside workerd", async () => {
-    const res = await exports.default.fetch("https://edge.test/health");
+    const res = await worker.fetch("https://edge.test/health");
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toBe("no-store");
     const body = await res.json<Health>();
@@ -19,7 +22,7 @@ describe("GET /health", () => {
   });
 
   it("answers unknown routes with a problem document, not HTML", async () => {
-    const res = await exports.default.fetch("https://edge.test/nope");
+    const res = await worker.fetch("https://edge.test/nope");
     expect(res.status).toBe(404);
     expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
     expect(await res.json()).toMatchObject({ status: 404, code: "not_found" });

@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { AppError } from "@tron-auth/shared/problems";
+import { describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
 import { callBridge } from "../src/bridge/client.ts";
 import type { Env } from "../src/env.ts";
-import { describe, expect, it } from "vitest";
 
 type TestBindings = { BRIDGE: Fetcher; BRIDGE_NO_CLIENT_CERT: Fetcher; BRIDGE_FOREIGN_CLIENT_CERT: Fetcher };
 const bindings = env as unknown as TestBindings;
@@ -39,6 +39,9 @@ describe("worker -> bridge over mutual TLS", () => {
     const failing = { ...(env as unknown as Env), BRIDGE: bindings.BRIDGE_FOREIGN_CLIENT_CERT };
     const res = await createApp().request("/health", {}, failing);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: "degraded", dependencies: { redis: "healthy", bridge: "unhealthy" } });
+    expect(await res.json()).toMatchObject({
+      status: "degraded",
+      dependencies: { redis: "healthy", bridge: "unhealthy" },
+    });
   });
 });

@@ -1,10 +1,9 @@
 // @peculiar/x509 resolves its codecs through tsyringe, which needs the Reflect metadata API.
 import "reflect-metadata";
-import { webcrypto } from "node:crypto";
 import { isIP } from "node:net";
 import * as x509 from "@peculiar/x509";
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+x509.cryptoProvider.set(crypto);
 
 const ALG = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
 
@@ -13,17 +12,18 @@ type Ca = Issued & { cert: x509.X509Certificate; keys: CryptoKeyPair };
 
 /** Uppercase colon-separated SHA-256 of the DER, as Node's X509Certificate.fingerprint256 prints it. */
 export async function fingerprint256(cert: x509.X509Certificate): Promise<string> {
-  const digest = new Uint8Array(await webcrypto.subtle.digest("SHA-256", cert.rawData));
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", cert.rawData));
   return [...digest].map((b) => b.toString(16).padStart(2, "0").toUpperCase()).join(":");
 }
 
 async function keyPem(key: CryptoKey): Promise<string> {
-  const der = await webcrypto.subtle.exportKey("pkcs8", key);
+  // Node and DOM typings merge exportKey overloads; "pkcs8" always yields an ArrayBuffer.
+  const der = (await crypto.subtle.exportKey("pkcs8", key)) as ArrayBuffer;
   return x509.PemConverter.encode(der, "PRIVATE KEY");
 }
 
 function serial(): string {
-  const bytes = webcrypto.getRandomValues(new Uint8Array(16));
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
   bytes[0] = (bytes[0] ?? 0) & 0x7f;
   return Buffer.from(bytes).toString("hex");
 }
@@ -34,11 +34,15 @@ function validity(days: number): { notBefore: Date; notAfter: Date } {
 }
 
 async function finish(cert: x509.X509Certificate, keys: CryptoKeyPair): Promise<Issued> {
-  return { certPem: cert.toString("pem"), keyPem: await keyPem(keys.privateKey), fingerprint256: await fingerprint256(cert) };
+  return {
+    certPem: cert.toString("pem"),
+    keyPem: await keyPem(keys.privateKey),
+    fingerprint256: await fingerprint256(cert),
+  };
 }
 
 export async function createCa(opts: { commonName: string; validDays?: number }): Promise<Ca> {
-  const keys = (await webcrypto.subtle.generateKey(ALG, true, ["sign", "verify"])) as CryptoKeyPair;
+  const keys = (await crypto.subtle.generateKey(ALG, true, ["sign", "verify"])) as CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
     name: `CN=${opts.commonName}`,
@@ -54,8 +58,13 @@ export async function createCa(opts: { commonName: string; validDays?: number })
   return { ...(await finish(cert, keys)), cert, keys };
 }
 
-async function issue(ca: Ca, commonName: string, days: number, extensions: x509.Extension[]): Promise<Issued> {
-  const keys = (await webcrypto.subtle.generateKey(ALG, true, ["sign", "verify"])) as CryptoKeyPair;
+async function issue(
+  ca: Ca,
+  commonName: string,
+  days: number,
+  extensions: x509.Extension[],
+): Promise<Issued> {
+  const keys = (await crypto.subtle.generateKey(ALG, true, ["sign", "verify"])) as CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),
     subject: `CN=${commonName}`,
@@ -74,7 +83,10 @@ async function issue(ca: Ca, commonName: string, days: number, extensions: x509.
   return finish(cert, keys);
 }
 
-export async function issueServerCert(ca: Ca, opts: { commonName: string; sans: string[]; validDays?: number }): Promise<Issued> {
+export async function issueServerCert(
+  ca: Ca,
+  opts: { commonName: string; sans: string[]; validDays?: number },
+): Promise<Issued> {
   const names = opts.sans.map((s) => ({ type: isIP(s) ? ("ip" as const) : ("dns" as const), value: s }));
   return issue(ca, opts.commonName, opts.validDays ?? 825, [
     new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
@@ -82,7 +94,10 @@ export async function issueServerCert(ca: Ca, opts: { commonName: string; sans: 
   ]);
 }
 
-export async function issueClientCert(ca: Ca, opts: { commonName: string; validDays?: number }): Promise<Issued> {
+export async function issueClientCert(
+  ca: Ca,
+  opts: { commonName: string; validDays?: number },
+): Promise<Issued> {
   return issue(ca, opts.commonName, opts.validDays ?? 825, [
     new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
   ]);

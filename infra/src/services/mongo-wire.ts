@@ -13,10 +13,13 @@ export type MongoWireHandle = {
   stop(): Promise<void>;
 };
 
-const BUILD_HINT = "build it with `bash -c 'source scripts/toolchain.sh; ensure_ferretdb'` or set MONGODB_URI";
+const BUILD_HINT =
+  "build it with `bash -c 'source scripts/toolchain.sh; ensure_ferretdb'` or set MONGODB_URI";
 
 function ferretdbBinary(): string {
-  return process.env.FERRETDB_BIN ?? join(import.meta.dirname, "..", "..", "..", ".cache", "bin", "ferretdb-local");
+  return (
+    process.env.FERRETDB_BIN ?? join(import.meta.dirname, "..", "..", "..", ".cache", "bin", "ferretdb-local")
+  );
 }
 
 /** MONGODB_URI when set (a real mongod); otherwise a fresh FerretDB with its own data directory. */
@@ -26,11 +29,16 @@ export async function startMongoWire(): Promise<MongoWireHandle> {
   const bin = ferretdbBinary();
   if (!existsSync(bin)) throw new Error(`FerretDB binary not found at ${bin}: ${BUILD_HINT}`);
   const dir = mkdtempSync(join(tmpdir(), "ferretdb-"));
-  const child = spawn(bin, ["-listen", "127.0.0.1:0", "-data-dir", dir], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(bin, ["-listen", "127.0.0.1:0", "-data-dir", dir], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   ownChild(child);
   const lines = createInterface({ input: child.stdout });
   const uri = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`FerretDB did not become ready in 20 s; ${BUILD_HINT}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`FerretDB did not become ready in 20 s; ${BUILD_HINT}`)),
+      20_000,
+    );
     child.once("exit", (code) => reject(new Error(`FerretDB exited with ${code}`)));
     lines.once("line", (line) => {
       clearTimeout(timer);

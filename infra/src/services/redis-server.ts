@@ -25,13 +25,30 @@ export async function startRedisServer(opts: { port?: number } = {}): Promise<Re
   const dir = mkdtempSync(join(tmpdir(), "redis-"));
   const child = spawn(
     "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--protected-mode", "yes"],
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--dir",
+      dir,
+      "--protected-mode",
+      "yes",
+    ],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
   ownChild(child);
   const spawnError = new Promise<never>((_, reject) =>
     child.once("error", (e) =>
-      reject(new Error(`redis-server not found (${e.message}): run \`bash .ci/run\` or \`apt-get install redis-server\``)),
+      reject(
+        new Error(
+          `redis-server not found (${e.message}): run \`bash .ci/run\` or \`apt-get install redis-server\``,
+        ),
+      ),
     ),
   );
   const ready = (async () => {

@@ -30,7 +30,14 @@ async function readJson(req: Request): Promise<unknown> {
   }
 }
 
-function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }, value: unknown): T {
+function parse<T>(
+  schema: {
+    safeParse(
+      v: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } };
+  },
+  value: unknown,
+): T {
   const r = schema.safeParse(value);
   if (!r.success) throw new BadRequest(`ERR malformed command: ${r.error.issues[0]?.message ?? "invalid"}`);
   return r.data;
@@ -61,7 +68,8 @@ export function createUpstashApp(deps: AppDeps): Hono {
   app.use(async (c, next) => {
     const path = new URL(c.req.url).pathname;
     deps.stats.set(path, (deps.stats.get(path) ?? 0) + 1);
-    if (!bearerMatches(c.req.header("authorization"), deps.token)) return c.json({ error: "Unauthorized" }, 401);
+    if (!bearerMatches(c.req.header("authorization"), deps.token))
+      return c.json({ error: "Unauthorized" }, 401);
     await next();
   });
   const base64 = (req: Request) => req.headers.get("upstash-encoding")?.toLowerCase() === "base64";
@@ -99,7 +107,9 @@ export function createUpstashApp(deps: AppDeps): Hono {
       const replies = (await conn.sendCommand(["EXEC"])) as unknown[];
       return c.json(
         replies.map((r, i) =>
-          r instanceof ErrorReply ? { error: r.message } : render({ result: deps.scripts.translateReply(commands[i] as Command, r) }, base64(c.req.raw)),
+          r instanceof ErrorReply
+            ? { error: r.message }
+            : render({ result: deps.scripts.translateReply(commands[i] as Command, r) }, base64(c.req.raw)),
         ),
       );
     } finally {
@@ -111,7 +121,10 @@ export function createUpstashApp(deps: AppDeps): Hono {
   app.onError((error, c) => {
     if (error instanceof BadRequest) return c.json({ error: error.message }, 400);
     const down = /ECONNREFUSED|closed|Socket/i.test(error.message);
-    return c.json({ error: down ? "ERR redis is unavailable" : "ERR internal error" }, (down ? 503 : 500) as ContentfulStatusCode);
+    return c.json(
+      { error: down ? "ERR redis is unavailable" : "ERR internal error" },
+      (down ? 503 : 500) as ContentfulStatusCode,
+    );
   });
   return app;
 }

@@ -2,7 +2,10 @@ import { z } from "zod";
 
 const arg = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 export const commandSchema = z.array(arg).min(1, "a command needs at least its name").max(100_000);
-export const pipelineSchema = z.array(commandSchema).min(1, "a pipeline needs at least one command").max(10_000);
+export const pipelineSchema = z
+  .array(commandSchema)
+  .min(1, "a pipeline needs at least one command")
+  .max(10_000);
 
 export type Command = z.infer<typeof commandSchema>;
 
@@ -11,10 +14,40 @@ export type Command = z.infer<typeof commandSchema>;
  * a development and Pi component, not a Redis admin console.
  */
 const REFUSED = new Set([
-  "SHUTDOWN", "DEBUG", "CONFIG", "MONITOR", "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE",
-  "SYNC", "PSYNC", "REPLICAOF", "SLAVEOF", "MIGRATE", "MODULE", "ACL", "CLIENT", "SELECT", "QUIT",
-  "MULTI", "EXEC", "DISCARD", "WATCH", "UNWATCH", "BLPOP", "BRPOP", "BLMOVE", "BRPOPLPUSH", "BZPOPMIN",
-  "BZPOPMAX", "BLMPOP", "BZMPOP", "WAIT", "FAILOVER", "CLUSTER",
+  "SHUTDOWN",
+  "DEBUG",
+  "CONFIG",
+  "MONITOR",
+  "SUBSCRIBE",
+  "PSUBSCRIBE",
+  "SSUBSCRIBE",
+  "UNSUBSCRIBE",
+  "SYNC",
+  "PSYNC",
+  "REPLICAOF",
+  "SLAVEOF",
+  "MIGRATE",
+  "MODULE",
+  "ACL",
+  "CLIENT",
+  "SELECT",
+  "QUIT",
+  "MULTI",
+  "EXEC",
+  "DISCARD",
+  "WATCH",
+  "UNWATCH",
+  "BLPOP",
+  "BRPOP",
+  "BLMOVE",
+  "BRPOPLPUSH",
+  "BZPOPMIN",
+  "BZPOPMAX",
+  "BLMPOP",
+  "BZMPOP",
+  "WAIT",
+  "FAILOVER",
+  "CLUSTER",
 ]);
 
 export function refusal(command: Command): string | undefined {

@@ -44,7 +44,8 @@ export class ScriptMap {
   /** SCRIPT LOAD answers with the SHA1 the client expects (of the text it sent). */
   translateReply(command: Command, reply: unknown): unknown {
     const [name = "", sub = "", script] = command;
-    if (name.toUpperCase() === "SCRIPT" && sub.toUpperCase() === "LOAD" && script !== undefined) return sha1(script);
+    if (name.toUpperCase() === "SCRIPT" && sub.toUpperCase() === "LOAD" && script !== undefined)
+      return sha1(script);
     return reply;
   }
 }

@@ -13,7 +13,12 @@ export type UpstashRestHandle = {
   stop(): Promise<void>;
 };
 
-export async function startUpstashRest(opts: { redisUrl: string; token: string; port?: number; host?: string }): Promise<UpstashRestHandle> {
+export async function startUpstashRest(opts: {
+  redisUrl: string;
+  token: string;
+  port?: number;
+  host?: string;
+}): Promise<UpstashRestHandle> {
   const redis = createResp2Client(opts.redisUrl);
   await redis.connect();
   const stats = new Map<string, number>();

@@ -2,7 +2,11 @@ import { highestRank, type Role, roleRank } from "./roles.ts";
 
 export type Verdict =
   | { ok: true }
-  | { ok: false; code: "self_role_change" | "grant_not_allowed" | "target_outranks_actor" | "last_super_admin"; reason: string };
+  | {
+      ok: false;
+      code: "self_role_change" | "grant_not_allowed" | "target_outranks_actor" | "last_super_admin";
+      reason: string;
+    };
 
 const SUPER = roleRank("SUPER_ADMIN");
 
@@ -11,8 +15,14 @@ const SUPER = roleRank("SUPER_ADMIN");
  * that a SUPER_ADMIN may act on another SUPER_ADMIN (otherwise a compromised one could never be
  * removed); and the last SUPER_ADMIN always stays.
  */
-function mayActOn(actorRoles: readonly Role[], actorId: string, targetId: string, targetRoles: readonly Role[]): Verdict {
-  if (actorId === targetId) return { ok: false, code: "self_role_change", reason: "Nobody changes their own roles or status." };
+function mayActOn(
+  actorRoles: readonly Role[],
+  actorId: string,
+  targetId: string,
+  targetRoles: readonly Role[],
+): Verdict {
+  if (actorId === targetId)
+    return { ok: false, code: "self_role_change", reason: "Nobody changes their own roles or status." };
   const actor = highestRank(actorRoles);
   const target = highestRank(targetRoles);
   if (target >= actor && !(actor === SUPER && target === SUPER)) {
@@ -62,7 +72,11 @@ export function canChangeStatus(req: StatusRequest): Verdict {
   const acting = mayActOn(req.actorRoles, req.actorId, req.targetId, req.targetRoles);
   if (!acting.ok) return acting;
   if (req.action !== "unlock" && req.targetRoles.includes("SUPER_ADMIN") && req.superAdminCount <= 1) {
-    return { ok: false, code: "last_super_admin", reason: "The last SUPER_ADMIN cannot be locked or disabled." };
+    return {
+      ok: false,
+      code: "last_super_admin",
+      reason: "The last SUPER_ADMIN cannot be locked or disabled.",
+    };
   }
   return { ok: true };
 }

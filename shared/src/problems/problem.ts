@@ -21,7 +21,10 @@ export const problemSchema = z
 
 export type Problem = z.infer<typeof problemSchema>;
 
-export function problem(code: string, extras: { detail?: string | undefined } & Record<string, unknown> = {}): Problem {
+export function problem(
+  code: string,
+  extras: { detail?: string | undefined } & Record<string, unknown> = {},
+): Problem {
   // An unknown code (e.g. relayed from a newer bridge) keeps its name but is served as a 500-class error.
   const known: ProblemCode = isProblemCode(code) ? code : "internal_error";
   const { status, title } = PROBLEMS[known];
@@ -40,7 +43,12 @@ export function problem(code: string, extras: { detail?: string | undefined } & 
 export class AppError extends Error {
   readonly problem: Problem;
 
-  constructor(code: string, detail?: string, extensions: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+  constructor(
+    code: string,
+    detail?: string,
+    extensions: Record<string, unknown> = {},
+    options?: { cause?: unknown },
+  ) {
     super(detail ?? code, options);
     this.name = "AppError";
     this.problem = problem(code, { ...extensions, detail });

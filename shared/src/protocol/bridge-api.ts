@@ -23,4 +23,7 @@ export const bridgeUserSchema = z.object({
 export type BridgeUser = z.infer<typeof bridgeUserSchema>;
 
 export const userEnvelopeSchema = z.object({ user: bridgeUserSchema });
-export const userPageSchema = z.object({ users: z.array(bridgeUserSchema), nextCursor: z.string().nullable() });
+export const userPageSchema = z.object({
+  users: z.array(bridgeUserSchema),
+  nextCursor: z.string().nullable(),
+});

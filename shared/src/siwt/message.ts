@@ -16,20 +16,28 @@ export type SiwtMessage = {
 export const SIWT_LIMITS = { message: 4096, domain: 253, statement: 512, uri: 2048 } as const;
 
 const HEADER_SUFFIX = " wants you to sign in with your TRON account:";
-const DOMAIN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::[0-9]{1,5})?$/;
+const DOMAIN =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::[0-9]{1,5})?$/;
 const CHAIN = /^tron:[0-9]{1,20}$/;
 /** >= 128 bits: 22+ base58 characters (5.86 bits each) or 32+ hex; at most 64. */
 const NONCE = /^[1-9A-HJ-NP-Za-km-z]{22,64}$/;
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 // Printable, no newlines or trailing spaces: what a wallet shows is exactly what is signed.
-const STATEMENT = /^[^\n\r\u0000-\u001f\u007f]*[^\s]$/;
+const STATEMENT = /^\P{Cc}*\S$/u;
 
 export function isRfc3339(value: string): boolean {
   const m = RFC3339.exec(value);
   if (!m) return false;
   const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
   const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && h < 24 && mi < 60 && s < 60;
+  return (
+    date.getUTCFullYear() === y &&
+    date.getUTCMonth() === mo - 1 &&
+    date.getUTCDate() === d &&
+    h < 24 &&
+    mi < 60 &&
+    s < 60
+  );
 }
 
 function check(field: string, ok: boolean, why: string): void {
@@ -40,7 +48,11 @@ function checkFields(m: SiwtMessage): void {
   check("domain", m.domain.length <= SIWT_LIMITS.domain && DOMAIN.test(m.domain), "not a host[:port]");
   check("address", isTronAddress(m.address), "not a valid TRON address");
   if (m.statement !== undefined) {
-    check("statement", m.statement.length <= SIWT_LIMITS.statement && STATEMENT.test(m.statement), "invalid statement");
+    check(
+      "statement",
+      m.statement.length <= SIWT_LIMITS.statement && STATEMENT.test(m.statement),
+      "invalid statement",
+    );
   }
   check("uri", m.uri.length <= SIWT_LIMITS.uri && isHttpUri(m.uri), "not an absolute http(s) URI");
   check("version", m.version === "1", "only version 1");
@@ -54,7 +66,9 @@ function isHttpUri(value: string): boolean {
   if (/\s/.test(value)) return false;
   try {
     const url = new URL(value);
-    return (url.protocol === "https:" || url.protocol === "http:") && url.username === "" && url.password === "";
+    return (
+      (url.protocol === "https:" || url.protocol === "http:") && url.username === "" && url.password === ""
+    );
   } catch {
     return false;
   }
@@ -79,13 +93,17 @@ export function buildSiwtMessage(m: SiwtMessage): string {
 
 function field(line: string | undefined, label: string): string {
   const prefix = `${label}: `;
-  check(label, line !== undefined && line.startsWith(prefix), `expected "${label}: ..." here`);
+  check(label, line?.startsWith(prefix) === true, `expected "${label}: ..." here`);
   return (line as string).slice(prefix.length);
 }
 
 /** One strict grammar: exact order, exact labels, LF only, nothing extra. */
 export function parseSiwtMessage(text: string): SiwtMessage {
-  check("message", typeof text === "string" && text.length <= SIWT_LIMITS.message, "message missing or too long");
+  check(
+    "message",
+    typeof text === "string" && text.length <= SIWT_LIMITS.message,
+    "message missing or too long",
+  );
   check("message", !text.includes("\r"), "line endings must be LF");
   const lines = text.split("\n");
   const header = lines[0] ?? "";

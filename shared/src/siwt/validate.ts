@@ -24,5 +24,6 @@ export function validateSiwtMessage(m: SiwtMessage, e: SiwtExpectations): void {
     throw new SiwtValidationError("siwt_lifetime_too_long", "message lifetime out of bounds");
   }
   if (now >= expires + skew) throw new SiwtValidationError("siwt_expired", "message expired");
-  if (now < issued - skew) throw new SiwtValidationError("siwt_not_yet_valid", "message issued in the future");
+  if (now < issued - skew)
+    throw new SiwtValidationError("siwt_not_yet_valid", "message issued in the future");
 }

@@ -22,6 +22,11 @@ export async function callBridge(env: Env, path: string, options: BridgeCallOpti
   try {
     return await env.BRIDGE.fetch(url.toString(), init);
   } catch (cause) {
-    throw new AppError("bridge_unavailable", "The bridge could not be reached.", { retryAfter: 30 }, { cause });
+    throw new AppError(
+      "bridge_unavailable",
+      "The bridge could not be reached.",
+      { retryAfter: 30 },
+      { cause },
+    );
   }
 }

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { callBridge } from "../bridge/client.ts";
-import type { AppBindings, Env } from "../env.ts";
+import type { AppEnv, Env } from "../env.ts";
 import { redisFor } from "../redis.ts";
 
 type DependencyState = "healthy" | "unhealthy";
@@ -33,7 +33,7 @@ async function probeBridge(env: Env): Promise<DependencyState> {
  * Redis carries every authenticated request, so without it the edge is unhealthy (503). Without
  * the bridge, tokens still verify and refresh at the edge (DESIGN section 1): degraded, still 200.
  */
-export const healthRoutes = new Hono<AppBindings>().get("/health", async (c) => {
+export const healthRoutes = new Hono<AppEnv>().get("/health", async (c) => {
   const [redis, bridge] = await Promise.all([probeRedis(c.env), probeBridge(c.env)]);
   const status = redis === "unhealthy" ? "unhealthy" : bridge === "unhealthy" ? "degraded" : "healthy";
   return c.json(

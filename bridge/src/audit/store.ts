@@ -1,0 +1,105 @@
+import type { Collection, Db, Filter } from "mongodb";
+import { z } from "zod";
+import { decodeCursor, encodeCursor } from "../db/cursor.ts";
+import { isDuplicateKeyError } from "../db/mongo.ts";
+import { type AuditEvent, type AuditEventInput, auditEventSchema } from "./event.ts";
+import { type Json, maskDetails } from "./mask.ts";
+
+type AuditDoc = Omit<AuditEvent, "id" | "details"> & { _id: string; details: Json };
+
+export type AuditQuery = {
+  type?: string;
+  userId?: string;
+  from?: Date;
+  to?: Date;
+  cursor?: string;
+  limit: number;
+};
+export type AuditPage = { events: AuditEvent[]; nextCursor: string | null };
+
+const cursorSchema = z.object({ at: z.iso.datetime(), id: z.string().max(64) });
+
+export class AuditStore {
+  readonly #events: Collection<AuditDoc>;
+  readonly #retentionSeconds: number;
+
+  constructor(db: Db, retentionDays: number) {
+    this.#events = db.collection<AuditDoc>("audit_events");
+    this.#retentionSeconds = retentionDays * 86_400;
+  }
+
+  /**
+   * TTL index where the server has one; FerretDB (SQLite) refuses TTL indexes, which `purge`
+   * covers. Returns whether the TTL index is in place.
+   */
+  async ensureIndexes(): Promise<{ ttl: boolean }> {
+    await this.#events.createIndex({ type: 1, at: -1, _id: -1 });
+    await this.#events.createIndex({ "actor.id": 1, at: -1, _id: -1 });
+    await this.#events.createIndex({ "target.id": 1, at: -1, _id: -1 });
+    try {
+      await this.#events.createIndex(
+        { at: 1 },
+        { expireAfterSeconds: this.#retentionSeconds, name: "at_ttl" },
+      );
+      return { ttl: true };
+    } catch {
+      await this.#events.createIndex({ at: 1 }, { name: "at_1" });
+      return { ttl: false };
+    }
+  }
+
+  /** Stores an event once: a second delivery of the same id is a no-op (returns false). */
+  async record(input: AuditEventInput): Promise<boolean> {
+    const event = auditEventSchema.parse(input);
+    const { id, details, ...rest } = event;
+    try {
+      await this.#events.insertOne({ _id: id, ...rest, details: maskDetails(details) });
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+  }
+
+  async purgeExpired(now = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - this.#retentionSeconds * 1000);
+    const result = await this.#events.deleteMany({ at: { $lt: cutoff } });
+    return result.deletedCount;
+  }
+
+  /** Newest first, cursor on (at, _id) so events with equal timestamps are neither lost nor repeated. */
+  async query(q: AuditQuery): Promise<AuditPage> {
+    const filter: Filter<AuditDoc> = {};
+    if (q.type) filter.type = q.type;
+    if (q.userId) filter.$or = [{ "actor.id": q.userId }, { "target.id": q.userId }];
+    const at: { $gte?: Date; $lte?: Date } = {};
+    if (q.from) at.$gte = q.from;
+    if (q.to) at.$lte = q.to;
+    if (at.$gte || at.$lte) filter.at = at;
+    const after = q.cursor ? decodeCursor(q.cursor, cursorSchema) : undefined;
+    const page = after
+      ? {
+          $and: [
+            filter,
+            {
+              $or: [{ at: { $lt: new Date(after.at) } }, { at: new Date(after.at), _id: { $lt: after.id } }],
+            },
+          ],
+        }
+      : filter;
+    const docs = await this.#events
+      .find(page as Filter<AuditDoc>)
+      .sort({ at: -1, _id: -1 })
+      .limit(q.limit + 1)
+      .toArray();
+    const events = docs.slice(0, q.limit).map(toEvent);
+    const last = events.at(-1);
+    const nextCursor =
+      docs.length > q.limit && last ? encodeCursor({ at: last.at.toISOString(), id: last.id }) : null;
+    return { events, nextCursor };
+  }
+}
+
+function toEvent({ _id, details, ...rest }: AuditDoc): AuditEvent {
+  return { id: _id, ...rest, details: details as Record<string, unknown> };
+}

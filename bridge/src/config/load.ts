@@ -1,0 +1,30 @@
+import { isTronAddress } from "@tron-auth/shared/siwt";
+import type { z } from "zod";
+import { type BridgeEnv, bridgeEnvSchema } from "./schema.ts";
+
+/** Thrown with every problem at once, so an operator fixes the deployment in one pass. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`Invalid bridge configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  // Values are never echoed: some of these variables hold secrets.
+  return issues.map((issue) => `${issue.path.join(".") || "(environment)"}: ${issue.message}`);
+}
+
+export function loadBridgeConfig(env: Record<string, string | undefined>): BridgeEnv {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = bridgeEnvSchema.safeParse(present);
+  const problems = parsed.success ? [] : describeIssues(parsed.error.issues);
+  const bootstrap = present.BOOTSTRAP_SUPER_ADMIN_ADDRESS;
+  if (bootstrap !== undefined && !isTronAddress(bootstrap)) {
+    problems.push("BOOTSTRAP_SUPER_ADMIN_ADDRESS: not a valid TRON address");
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  return parsed.data;
+}

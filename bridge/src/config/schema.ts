@@ -1,0 +1,54 @@
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const positiveInt = (fallback: number, max: number) =>
+  z.coerce.number().int().min(1).max(max).default(fallback);
+
+const fingerprint = z
+  .string()
+  .transform((s) => s.trim().toUpperCase())
+  .pipe(z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, "expected a SHA-256 fingerprint AA:BB:..."));
+
+const commaList = z.string().transform((s) =>
+  s
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
+
+/**
+ * The bridge's environment. Names follow the service this replaces where it had one (DESIGN
+ * section 10); every value is checked at start so a bad deployment stops at once, not at 3 a.m.
+ */
+export const bridgeEnvSchema = z.object({
+  NODE_ENV: z.enum(["production", "development", "test"]).default("production"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  BRIDGE_HOST: z.string().min(1).default("0.0.0.0"),
+  BRIDGE_PORT: z.coerce.number().int().min(0).max(65535).default(8089),
+  BRIDGE_TLS_CERT: z.string().min(1, "path to the bridge's server certificate (PEM)"),
+  BRIDGE_TLS_KEY: z.string().min(1, "path to the bridge's server private key (PEM)"),
+  BRIDGE_TLS_CLIENT_CA: z.string().min(1, "path to the CA that issues the worker's client certificate"),
+  BRIDGE_TLS_PINNED_CLIENT_FINGERPRINTS: commaList.pipe(z.array(fingerprint)).default([]),
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, "expected a mongodb:// or mongodb+srv:// URI"),
+  MONGODB_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/)
+    .default("tron_auth"),
+  WORKER_JWKS: z.string().min(1, "the worker's public JWK set (JSON), for the internal assertion"),
+  INTERNAL_ISSUER: z.string().min(1).default("tron-auth-edge"),
+  INTERNAL_AUDIENCE: z.string().min(1).default("tron-auth-bridge"),
+  SIWT_DOMAIN: z.string().min(1),
+  SIWT_URI: z.url(),
+  SIWT_CHAIN_ID: z.string().regex(/^tron:[0-9]{1,20}$/),
+  BOOTSTRAP_SUPER_ADMIN_ADDRESS: z.string().optional(),
+  AUDIT_RETENTION_DAYS: positiveInt(90, 3650),
+  AUDIT_PURGE_INTERVAL_MINUTES: positiveInt(60, 24 * 60),
+  ENABLE_HARDWARE_WALLET: bool.default(false),
+  SHUTDOWN_TIMEOUT_SECONDS: positiveInt(10, 300),
+  BODY_LIMIT_BYTES: positiveInt(64 * 1024, 1024 * 1024),
+});
+
+export type BridgeEnv = z.infer<typeof bridgeEnvSchema>;

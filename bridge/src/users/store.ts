@@ -1,0 +1,116 @@
+import type { Role } from "@tron-auth/shared/auth";
+import type { Collection, Db, Filter } from "mongodb";
+import { z } from "zod";
+import { decodeCursor, encodeCursor } from "../db/cursor.ts";
+import { newId } from "../db/ids.ts";
+import { isDuplicateKeyError } from "../db/mongo.ts";
+import type { User, UserLock, UserStatus } from "./user.ts";
+
+type UserDoc = Omit<User, "id"> & { _id: string };
+
+export type UserPage = { users: User[]; nextCursor: string | null };
+
+const cursorSchema = z.object({ id: z.string().max(64) });
+
+export class UserStore {
+  readonly #users: Collection<UserDoc>;
+
+  constructor(db: Db) {
+    this.#users = db.collection<UserDoc>("users");
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.#users.createIndex({ address: 1 }, { unique: true, name: "address_unique" });
+    await this.#users.createIndex({ roles: 1, _id: 1 });
+  }
+
+  /**
+   * First login creates the user (USER, or SUPER_ADMIN for the configured bootstrap address);
+   * every login stamps lastLoginAt. Two first logins racing on one address meet the unique
+   * index; the loser re-reads the winner's record.
+   */
+  async recordLogin(address: string, now: Date, bootstrapAddress?: string): Promise<User> {
+    const initialRoles: Role[] = address === bootstrapAddress ? ["SUPER_ADMIN"] : ["USER"];
+    const update = {
+      $setOnInsert: {
+        _id: newId("usr", now.getTime()),
+        address,
+        roles: initialRoles,
+        status: "active" as const,
+        lock: null,
+        createdAt: now,
+      },
+      $set: { lastLoginAt: now, updatedAt: now },
+    };
+    try {
+      const doc = await this.#users.findOneAndUpdate({ address }, update, {
+        upsert: true,
+        returnDocument: "after",
+      });
+      if (doc) return toUser(doc);
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+    const doc = await this.#users.findOneAndUpdate(
+      { address },
+      { $set: update.$set },
+      { returnDocument: "after" },
+    );
+    if (!doc) throw new Error("user vanished during login");
+    return toUser(doc);
+  }
+
+  async findById(id: string): Promise<User | null> {
+    const doc = await this.#users.findOne({ _id: id });
+    return doc ? toUser(doc) : null;
+  }
+
+  async findByAddress(address: string): Promise<User | null> {
+    const doc = await this.#users.findOne({ address });
+    return doc ? toUser(doc) : null;
+  }
+
+  async list(query: { role?: Role; cursor?: string; limit: number }): Promise<UserPage> {
+    const filter: Filter<UserDoc> = {};
+    if (query.role) filter.roles = query.role;
+    if (query.cursor) filter._id = { $gt: decodeCursor(query.cursor, cursorSchema).id };
+    const docs = await this.#users
+      .find(filter)
+      .sort({ _id: 1 })
+      .limit(query.limit + 1)
+      .toArray();
+    const users = docs.slice(0, query.limit).map(toUser);
+    const last = users.at(-1);
+    return { users, nextCursor: docs.length > query.limit && last ? encodeCursor({ id: last.id }) : null };
+  }
+
+  /** SUPER_ADMINs who can still act: the "last SUPER_ADMIN" rule counts these. */
+  async countActiveSuperAdmins(now: Date): Promise<number> {
+    return this.#users.countDocuments({
+      roles: "SUPER_ADMIN",
+      $or: [{ status: "active" }, { status: "locked", "lock.until": { $lte: now } }],
+    });
+  }
+
+  async setRoles(id: string, roles: Role[], now: Date): Promise<User | null> {
+    const doc = await this.#users.findOneAndUpdate(
+      { _id: id },
+      { $set: { roles, updatedAt: now } },
+      { returnDocument: "after" },
+    );
+    return doc ? toUser(doc) : null;
+  }
+
+  async setStatus(id: string, status: UserStatus, lock: UserLock | null, now: Date): Promise<User | null> {
+    const doc = await this.#users.findOneAndUpdate(
+      { _id: id },
+      { $set: { status, lock, updatedAt: now } },
+      { returnDocument: "after" },
+    );
+    return doc ? toUser(doc) : null;
+  }
+}
+
+function toUser({ _id, ...rest }: UserDoc): User {
+  return { id: _id, ...rest };
+}

@@ -1,0 +1,54 @@
+import { randomUUID } from "node:crypto";
+import { bodyHash, INTERNAL_ASSERTION_TYP } from "@tron-auth/shared/protocol";
+import { exportJWK, generateKeyPair, type JSONWebKeySet, type JWK, SignJWT } from "jose";
+
+export const ISSUER = "tron-auth-edge";
+export const AUDIENCE = "tron-auth-bridge";
+
+export type SigningKey = { kid: string; privateKey: CryptoKey; publicJwk: JWK };
+
+export async function makeSigningKey(kid = randomUUID()): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
+  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: "EdDSA", use: "sig" };
+  return { kid, privateKey, publicJwk };
+}
+
+export function jwksOf(...keys: SigningKey[]): JSONWebKeySet {
+  return { keys: keys.map((k) => k.publicJwk) };
+}
+
+export type AssertionOverrides = {
+  body?: string;
+  sub?: string;
+  roles?: string[];
+  iss?: string;
+  aud?: string;
+  typ?: string;
+  alg?: string;
+  jti?: string;
+  iatOffset?: number;
+  lifetime?: number;
+  extraClaims?: Record<string, unknown>;
+  omit?: string[];
+};
+
+/** Signs an internal assertion the way the worker does, with knobs to break each part of it. */
+export async function signAssertion(key: SigningKey, o: AssertionOverrides = {}): Promise<string> {
+  const iat = Math.floor(Date.now() / 1000) + (o.iatOffset ?? 0);
+  const claims: Record<string, unknown> = {
+    sub: o.sub ?? "anonymous",
+    roles: o.roles ?? [],
+    rid: "req-test",
+    bh: await bodyHash(o.body ?? ""),
+    ...o.extraClaims,
+  };
+  for (const name of o.omit ?? []) delete claims[name];
+  const jwt = new SignJWT(claims)
+    .setProtectedHeader({ alg: o.alg ?? "EdDSA", typ: o.typ ?? INTERNAL_ASSERTION_TYP, kid: key.kid })
+    .setIssuer(o.iss ?? ISSUER)
+    .setAudience(o.aud ?? AUDIENCE)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + (o.lifetime ?? 60));
+  if (!o.omit?.includes("jti")) jwt.setJti(o.jti ?? randomUUID());
+  return jwt.sign(key.privateKey);
+}

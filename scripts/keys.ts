@@ -1,0 +1,64 @@
+// npm run keys -- <command>: the worker's Ed25519 signing keys as a JWK set (the JWT_SIGNING_KEYS
+// secret). The first key signs; the others only verify, which is how rotation overlaps.
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { exportJWK, generateKeyPair, type JWK } from "jose";
+
+const USAGE = `usage:
+  npm run keys -- generate                     a new set with one key (paste into: wrangler secret put JWT_SIGNING_KEYS)
+  npm run keys -- rotate --current <file>      a new key first, then the current ones (drop old ones with --keep N)
+  npm run keys -- public --current <file>      the public set (what /.well-known/jwks.json serves; the bridge's WORKER_JWKS)`;
+
+type KeySet = { keys: JWK[] };
+
+async function newKey(): Promise<JWK> {
+  const { privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
+  const jwk = await exportJWK(privateKey);
+  return {
+    ...jwk,
+    kid: `${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`,
+    alg: "EdDSA",
+    use: "sig",
+  };
+}
+
+function readSet(path: string | undefined): KeySet {
+  if (!path) fail("--current <file> is required");
+  const parsed = JSON.parse(readFileSync(path, "utf8")) as KeySet | JWK[];
+  const keys = Array.isArray(parsed) ? parsed : parsed.keys;
+  if (!Array.isArray(keys) || keys.length === 0) fail(`${path} holds no keys`);
+  return { keys };
+}
+
+function fail(message: string): never {
+  console.error(`keys: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { current: { type: "string" }, keep: { type: "string" } },
+  });
+  const command = positionals[0];
+  if (command === "generate") {
+    console.log(JSON.stringify({ keys: [await newKey()] }));
+  } else if (command === "rotate") {
+    const keep = values.keep ? Number(values.keep) : Number.POSITIVE_INFINITY;
+    if (!(keep >= 1)) fail("--keep must be a number >= 1");
+    const current = readSet(values.current);
+    console.log(JSON.stringify({ keys: [await newKey(), ...current.keys.slice(0, keep)] }));
+  } else if (command === "public") {
+    const { keys } = readSet(values.current);
+    console.log(
+      JSON.stringify({
+        keys: keys.map(({ kty, crv, x, kid, alg, use }) => ({ kty, crv, x, kid, alg, use })),
+      }),
+    );
+  } else {
+    fail(command ? `unknown command ${command}` : "a command is required");
+  }
+}
+
+await main();

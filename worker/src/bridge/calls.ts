@@ -1,0 +1,48 @@
+import type { Role } from "@tron-auth/shared/auth";
+import { AppError, problemSchema } from "@tron-auth/shared/problems";
+import { INTERNAL_ASSERTION_HEADER, REQUEST_ID_HEADER } from "@tron-auth/shared/protocol";
+import type { z } from "zod";
+import { settingsOf } from "../config.ts";
+import type { Env } from "../env.ts";
+import { keyRingFrom } from "../tokens/keys.ts";
+import { signAssertion } from "./assertion.ts";
+import { callBridge } from "./client.ts";
+
+export type BridgeActor = { sub: string; roles: readonly Role[]; requestId: string };
+
+/**
+ * A signed JSON call to the bridge. Problems the bridge returns are re-thrown as AppErrors with
+ * the bridge's code, so callers decide what the client sees (login maps every refusal to 401).
+ */
+export async function bridgeJson<T extends z.ZodType>(
+  env: Env,
+  actor: BridgeActor,
+  request: { method: string; path: string; schema: T; payload?: unknown },
+): Promise<z.infer<T>> {
+  const { method, path, payload } = request;
+  const settings = settingsOf(env);
+  const ring = await keyRingFrom(env.JWT_SIGNING_KEYS);
+  const body = payload === undefined ? "" : JSON.stringify(payload);
+  const assertion = await signAssertion(ring, actor, body, {
+    issuer: settings.JWT_ISSUER,
+    audience: settings.BRIDGE_AUDIENCE,
+  });
+  const headers: Record<string, string> = {
+    [INTERNAL_ASSERTION_HEADER]: assertion,
+    [REQUEST_ID_HEADER]: actor.requestId,
+  };
+  if (payload !== undefined) headers["content-type"] = "application/json";
+  const res = await callBridge(env, path, { method, headers, ...(payload === undefined ? {} : { body }) });
+  const json: unknown = await res.json().catch(() => undefined);
+  if (res.ok) {
+    const parsed = request.schema.safeParse(json);
+    if (parsed.success) return parsed.data;
+    throw new AppError("bridge_unavailable", "The bridge answered in an unexpected shape.", {
+      retryAfter: 30,
+    });
+  }
+  const problem = problemSchema.safeParse(json);
+  if (problem.success) throw new AppError(problem.data.code, problem.data.detail);
+  // A 5xx without a problem document is a proxy or crash in between: the bridge is unavailable.
+  throw new AppError("bridge_unavailable", "The bridge answered unexpectedly.", { retryAfter: 30 });
+}

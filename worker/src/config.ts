@@ -1,0 +1,43 @@
+import { AppError } from "@tron-auth/shared/problems";
+import { z } from "zod";
+import type { Env } from "./env.ts";
+
+const intVar = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+/** Vars from wrangler.toml (and secrets), with the defaults operators already rely on (DESIGN 10). */
+const settingsSchema = z.object({
+  SIWT_DOMAIN: z.string().min(1).max(253),
+  SIWT_URI: z.url(),
+  SIWT_CHAIN_ID: z.string().regex(/^tron:[0-9]{1,20}$/),
+  SIWT_STATEMENT: z.string().max(512).default("Sign in to the TRON network console."),
+  JWT_ISSUER: z.string().min(1),
+  JWT_AUDIENCE: z.string().min(1),
+  BRIDGE_AUDIENCE: z.string().min(1).default("tron-auth-bridge"),
+  ACCESS_TOKEN_EXPIRE_MINUTES: intVar(15, 1, 60),
+  REFRESH_TOKEN_EXPIRE_DAYS: intVar(7, 1, 30),
+  MAX_SESSIONS_PER_USER: intVar(5, 1, 50),
+  REFRESH_GRACE_SECONDS: intVar(30, 0, 120),
+  CHALLENGE_TTL_SECONDS: intVar(300, 30, 900),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+const cache = new WeakMap<object, Settings>();
+
+/**
+ * Parsed once per env object. A misconfigured deployment answers 503 with the names of the bad
+ * variables (never their values) instead of running with a guess.
+ */
+export function settingsOf(env: Env): Settings {
+  const hit = cache.get(env);
+  if (hit) return hit;
+  const vars = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === "string" && v !== ""));
+  const parsed = settingsSchema.safeParse(vars);
+  if (!parsed.success) {
+    const names = [...new Set(parsed.error.issues.map((i) => i.path.join(".")))].join(", ");
+    throw new AppError("service_unavailable", `The worker is misconfigured: ${names}.`);
+  }
+  cache.set(env, parsed.data);
+  return parsed.data;
+}

@@ -1,0 +1,168 @@
+import { type Role, roleSchema } from "@tron-auth/shared/auth";
+import type { Redis } from "@upstash/redis/cloudflare";
+import { z } from "zod";
+import { CREATE_SESSION, REVOKE_SESSION, ROTATE_REFRESH } from "./scripts.ts";
+
+const PREFIX = "ta:sess:";
+const sessionKey = (sid: string) => `${PREFIX}${sid}`;
+const userIndexKey = (uid: string) => `ta:usess:${uid}`;
+const graceKey = (sid: string) => `ta:grace:${sid}`;
+
+export type NewSession = {
+  sid: string;
+  userId: string;
+  address: string;
+  roles: readonly Role[];
+  refreshHash: string;
+  ip: string;
+  userAgent: string;
+};
+
+export type SessionRecord = {
+  sid: string;
+  userId: string;
+  address: string;
+  roles: Role[];
+  ip: string;
+  userAgent: string;
+  createdAt: number;
+  lastUsedAt: number;
+  loginAt: number;
+  absoluteExpiry: number;
+};
+
+const rolesField = z
+  .string()
+  .transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "roles not JSON" });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(roleSchema));
+
+const recordSchema = z.object({
+  uid: z.string(),
+  addr: z.string(),
+  roles: z.union([z.array(roleSchema), rolesField]),
+  ip: z.coerce.string(),
+  ua: z.coerce.string(),
+  createdAt: z.coerce.number(),
+  lastUsedAt: z.coerce.number(),
+  loginAt: z.coerce.number(),
+  absExp: z.coerce.number(),
+});
+
+export type RotateOutcome =
+  | { outcome: "rotated"; userId: string }
+  | { outcome: "grace"; userId: string; sealedPair: string }
+  | { outcome: "reuse"; userId: string }
+  | { outcome: "gone" };
+
+export type SessionSettings = { lifetimeSeconds: number; maxPerUser: number; graceSeconds: number };
+
+/** Sessions and their refresh-token families in Redis (DESIGN section 4). */
+export class SessionStore {
+  readonly #redis: Redis;
+  readonly #settings: SessionSettings;
+
+  constructor(redis: Redis, settings: SessionSettings) {
+    this.#redis = redis;
+    this.#settings = settings;
+  }
+
+  /** Creates the session and evicts the user's oldest beyond the limit; returns evicted ids. */
+  async create(s: NewSession, now: number): Promise<string[]> {
+    const fields = {
+      uid: s.userId,
+      addr: s.address,
+      roles: JSON.stringify(s.roles),
+      ip: s.ip,
+      ua: s.userAgent,
+      createdAt: String(now),
+      lastUsedAt: String(now),
+      loginAt: String(now),
+      absExp: String(now + this.#settings.lifetimeSeconds * 1000),
+      rh: s.refreshHash,
+      ph: "",
+      pat: "0",
+    };
+    const args = [
+      s.sid,
+      String(now),
+      String(this.#settings.lifetimeSeconds),
+      String(this.#settings.maxPerUser),
+      PREFIX,
+    ];
+    for (const [k, v] of Object.entries(fields)) args.push(k, v);
+    const evicted = await this.#redis.eval<string[], string[]>(
+      CREATE_SESSION,
+      [sessionKey(s.sid), userIndexKey(s.userId)],
+      args,
+    );
+    return Array.isArray(evicted) ? evicted.map(String) : [];
+  }
+
+  async get(sid: string): Promise<SessionRecord | null> {
+    const raw = await this.#redis.hgetall<Record<string, unknown>>(sessionKey(sid));
+    return raw ? toRecord(sid, raw) : null;
+  }
+
+  /** `userId` comes from the session read that precedes every rotation (the tokens need it). */
+  async rotate(
+    sid: string,
+    userId: string,
+    hashes: { presented: string; fresh: string },
+    sealedPair: string,
+    now: number,
+  ): Promise<RotateOutcome> {
+    const graceMs = this.#settings.graceSeconds * 1000;
+    const result = await this.#redis.eval<string[], unknown[]>(
+      ROTATE_REFRESH,
+      [sessionKey(sid), userIndexKey(userId), graceKey(sid)],
+      [sid, hashes.presented, hashes.fresh, String(now), String(graceMs), sealedPair],
+    );
+    const [outcome, owner, box] = (Array.isArray(result) ? result : []).map(String);
+    if (outcome === "rotated" && owner) return { outcome, userId: owner };
+    if (outcome === "grace" && owner && box) return { outcome, userId: owner, sealedPair: box };
+    if (outcome === "reuse" && owner) return { outcome, userId: owner };
+    return { outcome: "gone" };
+  }
+
+  async revoke(sid: string, userId: string): Promise<boolean> {
+    const deleted = await this.#redis.eval<string[], number>(
+      REVOKE_SESSION,
+      [sessionKey(sid), userIndexKey(userId)],
+      [sid],
+    );
+    return Number(deleted) > 0;
+  }
+
+  async listForUser(userId: string): Promise<SessionRecord[]> {
+    const sids = await this.#redis.zrange<string[]>(userIndexKey(userId), 0, -1);
+    const records = await Promise.all(sids.map((sid) => this.get(String(sid))));
+    return records.filter((r): r is SessionRecord => r !== null).sort((a, b) => b.createdAt - a.createdAt);
+  }
+}
+
+function toRecord(sid: string, raw: Record<string, unknown>): SessionRecord | null {
+  const parsed = recordSchema.safeParse(raw);
+  if (!parsed.success) return null;
+  const r = parsed.data;
+  return {
+    sid,
+    userId: r.uid,
+    address: r.addr,
+    roles: r.roles,
+    ip: r.ip,
+    userAgent: r.ua,
+    createdAt: r.createdAt,
+    lastUsedAt: r.lastUsedAt,
+    loginAt: r.loginAt,
+    absoluteExpiry: r.absExp,
+  };
+}
+
+export const sessionKeys = { sessionKey, userIndexKey };

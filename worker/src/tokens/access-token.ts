@@ -1,0 +1,71 @@
+import { roleSchema } from "@tron-auth/shared/auth";
+import { AppError } from "@tron-auth/shared/problems";
+import { jwtVerify, SignJWT } from "jose";
+import { z } from "zod";
+import { type KeyRing, SIGNING_ALG } from "./keys.ts";
+
+export const ACCESS_TOKEN_TYP = "at+jwt";
+
+export const accessClaimsSchema = z.object({
+  iss: z.string(),
+  aud: z.union([z.string(), z.array(z.string())]),
+  sub: z.string().min(1).max(64),
+  addr: z.string().min(1).max(64),
+  roles: z.array(roleSchema).min(1).max(4),
+  sid: z.string().min(16).max(64),
+  jti: z.string().min(16).max(64),
+  iat: z.number().int(),
+  exp: z.number().int(),
+});
+
+export type AccessClaims = z.infer<typeof accessClaimsSchema>;
+export type TokenSettings = { issuer: string; audience: string; ttlSeconds: number };
+
+export async function issueAccessToken(
+  ring: KeyRing,
+  subject: { sub: string; addr: string; roles: readonly string[]; sid: string },
+  settings: TokenSettings,
+  now = new Date(),
+): Promise<string> {
+  const iat = Math.floor(now.getTime() / 1000);
+  return new SignJWT({ addr: subject.addr, roles: [...subject.roles], sid: subject.sid })
+    .setProtectedHeader({ alg: SIGNING_ALG, typ: ACCESS_TOKEN_TYP, kid: ring.signing.kid })
+    .setIssuer(settings.issuer)
+    .setAudience(settings.audience)
+    .setSubject(subject.sub)
+    .setJti(crypto.randomUUID())
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + settings.ttlSeconds)
+    .sign(ring.signing.key);
+}
+
+/**
+ * Algorithm pinned (never read from the token), typ, iss, aud, exp and nbf checked by jose; the
+ * session's liveness is checked by the caller against Redis.
+ */
+export async function verifyAccessToken(
+  ring: KeyRing,
+  token: string,
+  settings: Omit<TokenSettings, "ttlSeconds">,
+  now = new Date(),
+): Promise<AccessClaims> {
+  try {
+    const { payload } = await jwtVerify(token, ring.verify, {
+      algorithms: [SIGNING_ALG],
+      typ: ACCESS_TOKEN_TYP,
+      issuer: settings.issuer,
+      audience: settings.audience,
+      requiredClaims: ["sub", "sid", "jti", "iat", "exp"],
+      currentDate: now,
+      clockTolerance: 5,
+    });
+    return accessClaimsSchema.parse(payload);
+  } catch (error) {
+    const expired =
+      typeof error === "object" && error !== null && "code" in error && error.code === "ERR_JWT_EXPIRED";
+    throw new AppError(
+      expired ? "token_expired" : "invalid_token",
+      expired ? "The access token has expired." : "The access token is not valid.",
+    );
+  }
+}

@@ -1,0 +1,63 @@
+import { AppError } from "@tron-auth/shared/problems";
+import { createLocalJWKSet, importJWK, type JSONWebKeySet, type JWK } from "jose";
+import { z } from "zod";
+
+export const SIGNING_ALG = "EdDSA";
+
+const privateJwkSchema = z
+  .object({
+    kty: z.literal("OKP"),
+    crv: z.literal("Ed25519"),
+    x: z.string().min(43),
+    d: z.string().min(43),
+    kid: z.string().min(1).max(64),
+  })
+  .loose();
+const keySetSchema = z.union([
+  z.object({ keys: z.array(privateJwkSchema).min(1).max(8) }),
+  z.array(privateJwkSchema).min(1).max(8),
+]);
+
+export type KeyRing = {
+  signing: { kid: string; key: CryptoKey };
+  publicJwks: JSONWebKeySet;
+  verify: ReturnType<typeof createLocalJWKSet>;
+};
+
+let cached: { secret: string; ring: Promise<KeyRing> } | undefined;
+
+/**
+ * The signing keys secret is a JWK set of Ed25519 private keys: the first signs, the others only
+ * verify, so a rotation publishes the new key before it signs and keeps the old one until its
+ * tokens have expired. Parsed once per isolate.
+ */
+export function keyRingFrom(secret: string | undefined): Promise<KeyRing> {
+  if (!secret) return Promise.reject(misconfigured("JWT_SIGNING_KEYS is not set"));
+  if (cached?.secret !== secret) cached = { secret, ring: buildKeyRing(secret) };
+  return cached.ring;
+}
+
+async function buildKeyRing(secret: string): Promise<KeyRing> {
+  let parsed: z.infer<typeof keySetSchema>;
+  try {
+    parsed = keySetSchema.parse(JSON.parse(secret));
+  } catch {
+    cached = undefined;
+    throw misconfigured("JWT_SIGNING_KEYS is not a JWK set of Ed25519 private keys with kids");
+  }
+  const keys = Array.isArray(parsed) ? parsed : parsed.keys;
+  const [first] = keys;
+  if (!first) throw misconfigured("JWT_SIGNING_KEYS is empty");
+  const publicJwks = { keys: keys.map(toPublicJwk) };
+  const key = (await importJWK({ ...first, alg: SIGNING_ALG }, SIGNING_ALG)) as CryptoKey;
+  return { signing: { kid: first.kid, key }, publicJwks, verify: createLocalJWKSet(publicJwks) };
+}
+
+function toPublicJwk({ kty, crv, x, kid }: z.infer<typeof privateJwkSchema>): JWK {
+  return { kty, crv, x, kid, alg: SIGNING_ALG, use: "sig" };
+}
+
+function misconfigured(detail: string): AppError {
+  // Never the key material itself: only which setting is wrong.
+  return new AppError("service_unavailable", detail);
+}
