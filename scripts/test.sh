@@ -9,5 +9,5 @@ source "$root/scripts/toolchain.sh"
 ensure_node22
 ensure_redis
 [ -n "${MONGODB_URI:-}" ] || ensure_ferretdb
-[ -d node_modules/.bin ] || npm ci --no-audit --no-fund
+[ -d node_modules/.bin ] || npm install --no-audit --no-fund
 exec node --disable-warning=ExperimentalWarning scripts/run-tests.ts "$@"

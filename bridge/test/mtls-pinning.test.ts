@@ -1,0 +1,85 @@
+import { request } from "node:https";
+import type { TLSSocket } from "node:tls";
+import { createCa, issueClientCert, issueServerCert } from "@tron-auth/infra/pki";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../src/app.ts";
+import { type BridgeServer, startBridgeServer } from "../src/server.ts";
+
+type Pem = { certPem: string; keyPem: string; fingerprint256: string };
+let bridge: BridgeServer;
+let caPem: string;
+let pinned: Pem;
+let unpinned: Pem;
+let nextServerCert: Pem;
+
+function get(path: string, client: Pem): Promise<{ status: number; body: string; fingerprint: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port: bridge.port,
+        path,
+        servername: "localhost",
+        ca: caPem,
+        cert: client.certPem,
+        key: client.keyPem,
+        agent: false,
+      },
+      (res) => {
+        let body = "";
+        res.on("data", (d) => (body += d));
+        res.on("end", () => {
+          const socket = res.socket as TLSSocket;
+          resolve({
+            status: res.statusCode ?? 0,
+            body,
+            fingerprint: socket.getPeerCertificate?.().fingerprint256 ?? "",
+          });
+        });
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+beforeAll(async () => {
+  const ca = await createCa({ commonName: "pin CA" });
+  caPem = ca.certPem;
+  const server = await issueServerCert(ca, { commonName: "bridge", sans: ["localhost"] });
+  pinned = await issueClientCert(ca, { commonName: "worker" });
+  unpinned = await issueClientCert(ca, { commonName: "worker-old" });
+  const pins = [pinned.fingerprint256];
+  bridge = await startBridgeServer({
+    app: createApp({ pinnedClientFingerprints: () => pins }),
+    tls: { certPem: server.certPem, keyPem: server.keyPem, clientCaPem: ca.certPem },
+    host: "127.0.0.1",
+    port: 0,
+  });
+  nextServerCert = await issueServerCert(ca, { commonName: "bridge-next", sans: ["localhost"] });
+});
+afterAll(() => bridge.close());
+
+describe("client certificate pinning", () => {
+  it("accepts a pinned certificate", async () => {
+    const res = await get("/internal/v1/peer", pinned);
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body).subject.CN).toBe("worker");
+  });
+
+  it("refuses a certificate from the right CA that is not pinned, with a problem document", async () => {
+    const res = await get("/internal/v1/peer", unpinned);
+    expect(res.status).toBe(403);
+    expect(JSON.parse(res.body)).toMatchObject({ code: "client_certificate_not_allowed", status: 403 });
+  });
+
+  it("reloads the server certificate without dropping the listener", async () => {
+    const before = await get("/health", pinned);
+    const next = nextServerCert;
+    bridge.reloadTls({ certPem: next.certPem, keyPem: next.keyPem, clientCaPem: caPem });
+    const after = await get("/health", pinned);
+    expect(after.status).toBe(200);
+    expect(after.fingerprint).toBe(next.fingerprint256);
+    expect(after.fingerprint).not.toBe(before.fingerprint);
+  });
+});
