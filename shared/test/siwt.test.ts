@@ -13,7 +13,8 @@ import {
 } from "../src/siwt/index.ts";
 
 const addressArb = fc.uint8Array({ minLength: 20, maxLength: 20 }).map(encodeTronAddress);
-const label = fc.stringMatching(/^[a-z](?:[a-z0-9-]{0,10}[a-z0-9])?$/);
+// No hyphens: labels like "xn--a" are invalid punycode, which URL parsing (rightly) refuses.
+const label = fc.stringMatching(/^[a-z][a-z0-9]{0,11}$/);
 const domainArb = fc
   .tuple(
     fc.array(label, { minLength: 1, maxLength: 3 }),
