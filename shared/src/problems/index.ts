@@ -1,2 +1,3 @@
 export * from "./catalog.ts";
+export * from "./parse.ts";
 export * from "./problem.ts";
