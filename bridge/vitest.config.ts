@@ -5,6 +5,7 @@ export default defineProject({
     name: "bridge",
     include: ["test/**/*.test.ts"],
     environment: "node",
+    globalSetup: ["test/setup/mongo.ts"],
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },

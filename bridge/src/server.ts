@@ -10,8 +10,11 @@ export type BridgeServer = {
   port: number;
   url: string;
   server: Server;
-  /** Stops accepting, lets in-flight requests finish, closes idle keep-alive connections. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting, lets in-flight requests finish, closes keep-alive connections as they go
+   * idle, and cuts whatever is still open after `graceMs`.
+   */
+  close(graceMs?: number): Promise<void>;
   /** New certificates for new connections without dropping the listener (SIGHUP). */
   reloadTls(tls: TlsMaterial): void;
 };
@@ -47,9 +50,16 @@ export async function startBridgeServer(opts: {
     port,
     url: `https://${opts.host}:${port}`,
     server,
-    close: () =>
+    close: (graceMs = 10_000) =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        // A keep-alive connection that just finished its request is idle only after it answered.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        const force = setTimeout(() => server.closeAllConnections(), graceMs);
+        server.close(() => {
+          clearInterval(sweep);
+          clearTimeout(force);
+          resolve();
+        });
         server.closeIdleConnections();
       }),
     reloadTls: (tls) => server.setSecureContext(secureOptions(tls)),

@@ -1,12 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadBridgeConfig } from "../src/config/load.ts";
 
+const PUBLIC_X = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo";
+
 const valid = {
   BRIDGE_TLS_CERT: "/certs/server.pem",
   BRIDGE_TLS_KEY: "/certs/server.key",
   BRIDGE_TLS_CLIENT_CA: "/certs/ca.pem",
   MONGODB_URI: "mongodb://mongo:27017",
-  WORKER_JWKS: '{"keys":[]}',
+  // RFC 8037's example Ed25519 public key.
+  WORKER_JWKS: JSON.stringify({ keys: [{ kty: "OKP", crv: "Ed25519", x: PUBLIC_X, kid: "k1" }] }),
   SIWT_DOMAIN: "auth.example.com",
   SIWT_URI: "https://auth.example.com/login",
   SIWT_CHAIN_ID: "tron:728126428",
@@ -52,5 +55,40 @@ describe("bridge configuration", () => {
     expect(() => loadBridgeConfig({ ...valid, BRIDGE_TLS_PINNED_CLIENT_FINGERPRINTS: "AA:BB" })).toThrow(
       /FINGERPRINTS/,
     );
+  });
+
+  it("takes a list of bootstrap SUPER_ADMIN addresses", () => {
+    const a = "TLa2f6VPqDgRE67v1736s7bJ8Ray5wYjU7";
+    const b = "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t";
+    expect(
+      loadBridgeConfig({ ...valid, BOOTSTRAP_SUPER_ADMIN_ADDRESS: `${a}, ${b}` })
+        .BOOTSTRAP_SUPER_ADMIN_ADDRESS,
+    ).toEqual([a, b]);
+  });
+
+  it("refuses a worker key set that is not JSON, is empty, or carries a private key", () => {
+    const jwks = (keys: unknown) => ({ ...valid, WORKER_JWKS: JSON.stringify({ keys }) });
+    expect(() => loadBridgeConfig({ ...valid, WORKER_JWKS: "{keys:" })).toThrow(
+      /WORKER_JWKS: not valid JSON/,
+    );
+    expect(() => loadBridgeConfig(jwks([]))).toThrow(/at least one key/);
+    const leaked = {
+      kty: "OKP",
+      crv: "Ed25519",
+      x: PUBLIC_X,
+      kid: "k1",
+      d: "nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A",
+    };
+    const error = (() => {
+      try {
+        loadBridgeConfig(jwks([leaked]));
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error?.message).toMatch(/private key/);
+    expect(error?.message).not.toContain("nWGxne");
+    const rsa = { kty: "RSA", n: "x", e: "AQAB", kid: "r" };
+    expect(() => loadBridgeConfig(jwks([rsa]))).toThrow(/WORKER_JWKS/);
   });
 });

@@ -1,47 +1,17 @@
-import { request } from "node:https";
-import type { TLSSocket } from "node:tls";
 import { createCa, issueClientCert, issueServerCert } from "@tron-auth/infra/pki";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
 import { type BridgeServer, startBridgeServer } from "../src/server.ts";
+import { mtlsRequest, type Pem } from "./support/harness.ts";
 
-type Pem = { certPem: string; keyPem: string; fingerprint256: string };
 let bridge: BridgeServer;
 let caPem: string;
 let pinned: Pem;
 let unpinned: Pem;
 let nextServerCert: Pem;
 
-function get(path: string, client: Pem): Promise<{ status: number; body: string; fingerprint: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: "127.0.0.1",
-        port: bridge.port,
-        path,
-        servername: "localhost",
-        ca: caPem,
-        cert: client.certPem,
-        key: client.keyPem,
-        agent: false,
-      },
-      (res) => {
-        let body = "";
-        res.on("data", (d) => (body += d));
-        res.on("end", () => {
-          const socket = res.socket as TLSSocket;
-          resolve({
-            status: res.statusCode ?? 0,
-            body,
-            fingerprint: socket.getPeerCertificate?.().fingerprint256 ?? "",
-          });
-        });
-      },
-    );
-    req.on("error", reject);
-    req.end();
-  });
-}
+const get = (path: string, client: Pem) =>
+  mtlsRequest({ port: bridge.port, caPem, client }, { path }).then((r) => ({ ...r, body: r.text }));
 
 beforeAll(async () => {
   const ca = await createCa({ commonName: "pin CA" });

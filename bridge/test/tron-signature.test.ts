@@ -1,21 +1,7 @@
-import { randomBytes } from "node:crypto";
 import { utils } from "tronweb";
 import { describe, expect, it } from "vitest";
 import { verifyTronMessageSignature } from "../src/tron/signature.ts";
-
-const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
-
-function keypair() {
-  const privateKey = randomBytes(32).toString("hex");
-  return { privateKey, address: utils.address.fromPrivateKey(privateKey) as string };
-}
-
-function highSTwin(sig: string): string {
-  const hex = sig.replace(/^0x/, "");
-  const s = BigInt(`0x${hex.slice(64, 128)}`);
-  const v = Number.parseInt(hex.slice(128, 130), 16);
-  return `0x${hex.slice(0, 64)}${(N - s).toString(16).padStart(64, "0")}${(v === 27 ? 28 : 27).toString(16)}`;
-}
+import { highSTwin, newWallet as keypair } from "./support/wallet.ts";
 
 describe("TIP-191 signature verification", () => {
   const alice = keypair();

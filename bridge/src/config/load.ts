@@ -1,4 +1,3 @@
-import { isTronAddress } from "@tron-auth/shared/siwt";
 import type { z } from "zod";
 import { type BridgeEnv, bridgeEnvSchema } from "./schema.ts";
 
@@ -21,10 +20,6 @@ export function loadBridgeConfig(env: Record<string, string | undefined>): Bridg
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = bridgeEnvSchema.safeParse(present);
   const problems = parsed.success ? [] : describeIssues(parsed.error.issues);
-  const bootstrap = present.BOOTSTRAP_SUPER_ADMIN_ADDRESS;
-  if (bootstrap !== undefined && !isTronAddress(bootstrap)) {
-    problems.push("BOOTSTRAP_SUPER_ADMIN_ADDRESS: not a valid TRON address");
-  }
-  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  if (!parsed.success) throw new ConfigError(problems);
   return parsed.data;
 }

@@ -1,3 +1,4 @@
+import { isTronAddress } from "@tron-auth/shared/siwt";
 import { z } from "zod";
 
 const bool = z
@@ -11,6 +12,33 @@ const fingerprint = z
   .string()
   .transform((s) => s.trim().toUpperCase())
   .pipe(z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, "expected a SHA-256 fingerprint AA:BB:..."));
+
+/** Public Ed25519 keys only: a JWK set carrying a private part ("d") is a leaked key, refused. */
+const publicEd25519Jwk = z
+  .object({
+    kty: z.literal("OKP"),
+    crv: z.literal("Ed25519"),
+    x: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+    kid: z.string().min(1).max(128),
+    alg: z.literal("EdDSA").optional(),
+    use: z.literal("sig").optional(),
+    d: z.never({ error: "contains a private key; give the bridge the public keys only" }).optional(),
+  })
+  .transform(({ kty, crv, x, kid }) => ({ kty, crv, x, kid, alg: "EdDSA", use: "sig" }));
+
+const jwksJson = z
+  .string()
+  .transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "not valid JSON" });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.object({ keys: z.array(publicEd25519Jwk).min(1, "needs at least one key").max(8) }));
+
+const tronAddress = z.string().refine(isTronAddress, "not a valid TRON address");
 
 const commaList = z.string().transform((s) =>
   s
@@ -37,17 +65,24 @@ export const bridgeEnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,63}$/)
     .default("tron_auth"),
-  WORKER_JWKS: z.string().min(1, "the worker's public JWK set (JSON), for the internal assertion"),
+  WORKER_JWKS: jwksJson,
   INTERNAL_ISSUER: z.string().min(1).default("tron-auth-edge"),
   INTERNAL_AUDIENCE: z.string().min(1).default("tron-auth-bridge"),
   SIWT_DOMAIN: z.string().min(1),
   SIWT_URI: z.url(),
   SIWT_CHAIN_ID: z.string().regex(/^tron:[0-9]{1,20}$/),
-  BOOTSTRAP_SUPER_ADMIN_ADDRESS: z.string().optional(),
+  /**
+   * Addresses that become SUPER_ADMIN on their first login (comma-separated). SUPER_ADMIN is never
+   * granted through the API; two of them let one replace the other without a gap.
+   */
+  BOOTSTRAP_SUPER_ADMIN_ADDRESS: commaList.pipe(z.array(tronAddress).max(5)).default([]),
   AUDIT_RETENTION_DAYS: positiveInt(90, 3650),
   AUDIT_PURGE_INTERVAL_MINUTES: positiveInt(60, 24 * 60),
   ENABLE_HARDWARE_WALLET: bool.default(false),
   SHUTDOWN_TIMEOUT_SECONDS: positiveInt(10, 300),
+  /** Plain-HTTP health listener on loopback only, for the container HEALTHCHECK (no client cert there). */
+  BRIDGE_HEALTH_HOST: z.string().min(1).default("127.0.0.1"),
+  BRIDGE_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(8090),
   BODY_LIMIT_BYTES: positiveInt(64 * 1024, 1024 * 1024),
 });
 

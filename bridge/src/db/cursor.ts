@@ -1,3 +1,4 @@
+import { AppError } from "@tron-auth/shared/problems";
 import { z } from "zod";
 
 /** Opaque page cursors: base64url JSON, validated on the way back in (they come from clients). */
@@ -5,22 +6,18 @@ export function encodeCursor(value: Record<string, string>): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");
 }
 
-export class InvalidCursorError extends Error {
-  constructor() {
-    super("invalid page cursor");
-    this.name = "InvalidCursorError";
-  }
-}
+/** A cursor is client input: a bad one is the caller's mistake (400), never a 500. */
+const invalidCursor = () => new AppError("validation_failed", "The page cursor is not valid.");
 
 export function decodeCursor<T extends z.ZodType>(cursor: string, schema: T): z.infer<T> {
-  if (cursor.length > 512) throw new InvalidCursorError();
+  if (cursor.length > 512) throw invalidCursor();
   let parsed: z.ZodSafeParseResult<z.infer<T>>;
   try {
     parsed = schema.safeParse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
   } catch {
-    throw new InvalidCursorError();
+    throw invalidCursor();
   }
-  if (!parsed.success) throw new InvalidCursorError();
+  if (!parsed.success) throw invalidCursor();
   return parsed.data;
 }
 

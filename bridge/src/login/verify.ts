@@ -13,7 +13,7 @@ export type LoginDeps = {
   users: UserStore;
   audit: AuditStore;
   expected: { domain: string; uri: string; chainId: string };
-  bootstrapAddress?: string | undefined;
+  bootstrapAddresses?: readonly string[];
   now: () => Date;
 };
 
@@ -42,10 +42,13 @@ export async function verifyLogin(
   let message: ReturnType<typeof parseSiwtMessage>;
   try {
     message = parseSiwtMessage(req.message);
+  } catch {
+    throw await fail("siwt_malformed", "The sign-in message was refused.");
+  }
+  try {
     validateSiwtMessage(message, { ...deps.expected, now });
   } catch (error) {
-    const code = codeOf(error) ?? "siwt_malformed";
-    throw await fail(code, "The sign-in message was refused.");
+    throw await fail(codeOf(error) ?? "siwt_malformed", "The sign-in message was refused.", message.address);
   }
 
   const signature = verifyTronMessageSignature(req.message, req.signature, message.address);
@@ -57,7 +60,7 @@ export async function verifyLogin(
     throw await fail(code, "This account cannot sign in.", message.address, "denied");
   }
 
-  const user = await deps.users.recordLogin(message.address, now, deps.bootstrapAddress);
+  const user = await deps.users.recordLogin(message.address, now, deps.bootstrapAddresses);
   await recordLoginEvent(
     deps.audit,
     ctx,

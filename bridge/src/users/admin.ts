@@ -4,7 +4,7 @@ import type { AuditStore } from "../audit/store.ts";
 import { newId } from "../db/ids.ts";
 import { Mutex } from "./mutex.ts";
 import type { UserStore } from "./store.ts";
-import { type PublicUser, toPublicUser, type User } from "./user.ts";
+import { effectiveStatus, type PublicUser, toPublicUser, type User } from "./user.ts";
 
 export type Actor = { id: string; roles: Role[]; requestId: string };
 
@@ -26,9 +26,10 @@ export class UserAdmin {
   setRoles(actor: Actor, targetId: string, roles: Role[]): Promise<PublicUser> {
     return this.#mutex.run(async () => {
       const now = this.#now();
+      const actorRoles = await this.#currentRoles(actor, now);
       const target = await this.#require(targetId);
       const verdict = canGrant({
-        actorRoles: actor.roles,
+        actorRoles,
         actorId: actor.id,
         targetId,
         targetCurrentRoles: target.roles,
@@ -71,10 +72,11 @@ export class UserAdmin {
   ): Promise<PublicUser> {
     return this.#mutex.run(async () => {
       const now = this.#now();
+      const actorRoles = await this.#currentRoles(actor, now);
       const target = await this.#require(targetId);
       const verdict = canChangeStatus({
         action: type === "user_lock" ? "lock" : "unlock",
-        actorRoles: actor.roles,
+        actorRoles,
         actorId: actor.id,
         targetId,
         targetRoles: target.roles,
@@ -89,6 +91,18 @@ export class UserAdmin {
       await this.#record(actor, type, "success", target, {});
       return toPublicUser(updated, now);
     });
+  }
+
+  /**
+   * The actor's roles as stored now, not as the access token remembers them: a demoted or locked
+   * admin loses power at once, and two SUPER_ADMINs demoting each other cannot both win.
+   */
+  async #currentRoles(actor: Actor, now: Date): Promise<Role[]> {
+    const user = await this.#users.findById(actor.id);
+    if (!user || effectiveStatus(user, now) !== "active") {
+      throw new AppError("forbidden", "Your account cannot perform this action.");
+    }
+    return user.roles;
   }
 
   async #require(id: string): Promise<User> {

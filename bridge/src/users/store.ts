@@ -25,12 +25,12 @@ export class UserStore {
   }
 
   /**
-   * First login creates the user (USER, or SUPER_ADMIN for the configured bootstrap address);
+   * First login creates the user (USER, or SUPER_ADMIN for a configured bootstrap address);
    * every login stamps lastLoginAt. Two first logins racing on one address meet the unique
    * index; the loser re-reads the winner's record.
    */
-  async recordLogin(address: string, now: Date, bootstrapAddress?: string): Promise<User> {
-    const initialRoles: Role[] = address === bootstrapAddress ? ["SUPER_ADMIN"] : ["USER"];
+  async recordLogin(address: string, now: Date, bootstrap: readonly string[] = []): Promise<User> {
+    const initialRoles: Role[] = bootstrap.includes(address) ? ["SUPER_ADMIN"] : ["USER"];
     const update = {
       $setOnInsert: {
         _id: newId("usr", now.getTime()),

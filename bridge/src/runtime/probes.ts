@@ -1,0 +1,38 @@
+import type { PurgeTimer } from "../audit/purge-timer.ts";
+import type { Database } from "../db/mongo.ts";
+import type { Probe } from "../health/report.ts";
+
+/** The database is critical (no logins without it); a stale audit purge only degrades. */
+export function bridgeProbes(deps: {
+  db: Database;
+  purge: PurgeTimer;
+  purgeIntervalMs: number;
+  walletEnabled: boolean;
+}): Probe[] {
+  return [
+    {
+      name: "database",
+      critical: true,
+      check: async () => {
+        await deps.db.db.command({ ping: 1 });
+        return "healthy";
+      },
+    },
+    {
+      name: "hardware_wallet",
+      critical: false,
+      // The Ledger lands with the signing issue; until then an enabled wallet is reported absent.
+      check: async () => (deps.walletEnabled ? "unavailable" : "disabled"),
+    },
+    {
+      name: "audit_retention",
+      critical: false,
+      check: async () => {
+        const s = deps.purge.state();
+        if (s.lastError) return "degraded";
+        const overdue = s.lastRunAt && Date.now() - s.lastRunAt.getTime() > 3 * deps.purgeIntervalMs;
+        return overdue ? "degraded" : "healthy";
+      },
+    },
+  ];
+}

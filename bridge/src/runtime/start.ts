@@ -1,0 +1,97 @@
+import type { Logger } from "pino";
+import { createApp } from "../app.ts";
+import { startAuditPurge } from "../audit/purge-timer.ts";
+import { AuditStore } from "../audit/store.ts";
+import { createAssertionVerifier } from "../auth/assertion.ts";
+import type { BridgeEnv } from "../config/schema.ts";
+import { connectDatabase } from "../db/mongo.ts";
+import { auditRoutes } from "../routes/audit.ts";
+import { loginRoutes } from "../routes/login.ts";
+import { userRoutes } from "../routes/users.ts";
+import { startBridgeServer } from "../server.ts";
+import { UserAdmin } from "../users/admin.ts";
+import { UserStore } from "../users/store.ts";
+import { startHealthListener } from "./health-listener.ts";
+import { bridgeProbes } from "./probes.ts";
+import { readTlsMaterial } from "./tls-files.ts";
+
+export const BRIDGE_VERSION = "1.0.0";
+
+export type RunningBridge = {
+  url: string;
+  port: number;
+  healthUrl: string;
+  /** Re-reads the certificate files; new connections use them, the listener stays up. */
+  reloadTls(): Promise<void>;
+  /** Stops accepting, finishes in-flight requests (up to the shutdown timeout), then closes MongoDB. */
+  stop(): Promise<void>;
+};
+
+/** The composition root: configuration in, a listening bridge out. Used by main.ts and by tests. */
+export async function startBridge(config: BridgeEnv, log: Logger): Promise<RunningBridge> {
+  const tls = await readTlsMaterial(config);
+  const database = await connectDatabase(config.MONGODB_URI, config.MONGODB_DB);
+  try {
+    const users = new UserStore(database.db);
+    const audit = new AuditStore(database.db, config.AUDIT_RETENTION_DAYS);
+    await users.ensureIndexes();
+    const { ttl } = await audit.ensureIndexes();
+    log.info({ ttlIndex: ttl }, "database ready");
+
+    const now = () => new Date();
+    const purgeIntervalMs = config.AUDIT_PURGE_INTERVAL_MINUTES * 60_000;
+    const purge = startAuditPurge(audit, purgeIntervalMs, log);
+    void purge.runNow();
+    const probes = bridgeProbes({
+      db: database,
+      purge,
+      purgeIntervalMs,
+      walletEnabled: config.ENABLE_HARDWARE_WALLET,
+    });
+    const expected = { domain: config.SIWT_DOMAIN, uri: config.SIWT_URI, chainId: config.SIWT_CHAIN_ID };
+    const app = createApp({
+      log,
+      version: BRIDGE_VERSION,
+      probes,
+      pinnedClientFingerprints: () => config.BRIDGE_TLS_PINNED_CLIENT_FINGERPRINTS,
+      bodyLimitBytes: config.BODY_LIMIT_BYTES,
+      verifyAssertion: createAssertionVerifier({
+        jwks: config.WORKER_JWKS,
+        issuer: config.INTERNAL_ISSUER,
+        audience: config.INTERNAL_AUDIENCE,
+      }),
+      internal: [
+        loginRoutes({
+          users,
+          audit,
+          expected,
+          bootstrapAddresses: config.BOOTSTRAP_SUPER_ADMIN_ADDRESS,
+          now,
+        }),
+        userRoutes(users, new UserAdmin(users, audit, now), now),
+        auditRoutes(audit),
+      ],
+    });
+    const server = await startBridgeServer({ app, tls, host: config.BRIDGE_HOST, port: config.BRIDGE_PORT });
+    const health = await startHealthListener({
+      host: config.BRIDGE_HEALTH_HOST,
+      port: config.BRIDGE_HEALTH_PORT,
+      version: BRIDGE_VERSION,
+      probes,
+    });
+    return {
+      url: server.url,
+      port: server.port,
+      healthUrl: health.url,
+      reloadTls: async () => server.reloadTls(await readTlsMaterial(config)),
+      stop: async () => {
+        purge.stop();
+        await Promise.all([server.close(config.SHUTDOWN_TIMEOUT_SECONDS * 1000), health.close()]);
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

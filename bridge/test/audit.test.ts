@@ -1,0 +1,123 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { AuditStore } from "../src/audit/store.ts";
+import { connectDatabase, type Database } from "../src/db/mongo.ts";
+
+let database: Database;
+let audit: AuditStore;
+
+beforeAll(async () => {
+  database = await connectDatabase(inject("mongoUri"), `audit_${randomBytes(6).toString("hex")}`);
+  audit = new AuditStore(database.db, 90);
+  await audit.ensureIndexes();
+});
+afterAll(() => database.close());
+
+const DAY = 86_400_000;
+let seq = 0;
+const event = (
+  o: {
+    type?: string;
+    at?: Date;
+    actorId?: string;
+    targetId?: string;
+    details?: Record<string, unknown>;
+  } = {},
+) => ({
+  id: `evt_test_${++seq}_${randomBytes(4).toString("hex")}`,
+  at: o.at ?? new Date(),
+  type: o.type ?? "login_success",
+  outcome: "success" as const,
+  actor: o.actorId ? { id: o.actorId } : {},
+  ...(o.targetId ? { target: { type: "user", id: o.targetId } } : {}),
+  details: o.details ?? {},
+});
+
+describe("audit store", () => {
+  it("stores a redelivered event once", async () => {
+    const e = event({ actorId: "usr_once" });
+    expect(await audit.record(e)).toBe(true);
+    expect(await audit.record(e)).toBe(false);
+    const page = await audit.query({ userId: "usr_once", limit: 10 });
+    expect(page.events.map((x) => x.id)).toEqual([e.id]);
+  });
+
+  it("masks secrets at any depth and neutralises operator keys", async () => {
+    const e = event({
+      actorId: "usr_mask",
+      details: {
+        refreshToken: "rt-secret",
+        nested: { deeper: { signature: "0xsig", apiKey: "k" } },
+        $where: "x",
+        "a.b": 1,
+        kept: "visible",
+      },
+    });
+    await audit.record(e);
+    const [stored] = (await audit.query({ userId: "usr_mask", limit: 1 })).events;
+    expect(stored?.details).toEqual({
+      refreshToken: "[masked]",
+      nested: { deeper: { signature: "[masked]", apiKey: "[masked]" } },
+      _where: "x",
+      a_b: 1,
+      kept: "visible",
+    });
+  });
+
+  it("refuses malformed events instead of storing them", async () => {
+    await expect(audit.record({ ...event(), type: "Bad Type" })).rejects.toThrow();
+    await expect(audit.record({ ...event(), id: "x" })).rejects.toThrow();
+  });
+
+  it("queries by type, user (as actor or target) and time range, newest first, across equal timestamps", async () => {
+    const at = new Date(Date.now() - 3_600_000);
+    const same = Array.from({ length: 5 }, () => event({ type: "role_change", targetId: "usr_page", at }));
+    const older = event({ type: "role_change", actorId: "usr_page", at: new Date(at.getTime() - 1_000) });
+    const otherType = event({ type: "user_lock", targetId: "usr_page", at });
+    for (const e of [...same, older, otherType]) await audit.record(e);
+
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await audit.query({
+        type: "role_change",
+        userId: "usr_page",
+        limit: 2,
+        ...(cursor ? { cursor } : {}),
+      });
+      ids.push(...page.events.map((e) => e.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(ids).toHaveLength(6);
+    expect(new Set(ids).size).toBe(6);
+    expect(ids.at(-1)).toBe(older.id);
+
+    const window = await audit.query({
+      userId: "usr_page",
+      from: new Date(at.getTime() - 500),
+      to: at,
+      limit: 50,
+    });
+    expect(window.events.map((e) => e.id)).not.toContain(older.id);
+    expect(window.events).toHaveLength(6);
+  });
+
+  it("purges events past retention and keeps the rest", async () => {
+    const old = event({ actorId: "usr_purge", at: new Date(Date.now() - 91 * DAY) });
+    const recent = event({ actorId: "usr_purge", at: new Date(Date.now() - 89 * DAY) });
+    await audit.record(old);
+    await audit.record(recent);
+    expect(await audit.purgeExpired()).toBeGreaterThanOrEqual(1);
+    const left = await audit.query({ userId: "usr_purge", limit: 10 });
+    expect(left.events.map((e) => e.id)).toEqual([recent.id]);
+  });
+
+  it("indexes `at` for retention, with a TTL where the server supports one", async () => {
+    const { ttl } = await audit.ensureIndexes();
+    const indexes = await database.db.collection("audit_events").listIndexes().toArray();
+    const onAt = indexes.find((ix) => JSON.stringify(ix.key) === JSON.stringify({ at: 1 }));
+    expect(onAt).toBeDefined();
+    expect(ttl).toBe(onAt?.expireAfterSeconds === 90 * 86_400);
+    if (inject("mongoSupportsTtl")) expect(ttl).toBe(true);
+  });
+});

@@ -1,0 +1,181 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { request } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TLSSocket } from "node:tls";
+import { createCa, issueClientCert, issueServerCert } from "@tron-auth/infra/pki";
+import { inject } from "vitest";
+import { loadBridgeConfig } from "../../src/config/load.ts";
+import { createLogger } from "../../src/log.ts";
+import { type RunningBridge, startBridge } from "../../src/runtime/start.ts";
+import {
+  type AssertionOverrides,
+  jwksOf,
+  makeSigningKey,
+  type SigningKey,
+  signAssertion,
+} from "./assertions.ts";
+import { SIWT, signTip191, siwtMessage, type Wallet } from "./wallet.ts";
+
+export const LOGIN_PATH = "/internal/v1/login/verify";
+
+export type Pem = { certPem: string; keyPem: string; fingerprint256: string };
+
+export type CallOptions = {
+  method?: string;
+  body?: unknown;
+  /** false: no assertion header at all; a string: send exactly this token. */
+  assertion?: AssertionOverrides | string | false;
+  client?: Pem;
+  headers?: Record<string, string>;
+};
+
+export type CallResult = { status: number; body: Record<string, unknown> & { code?: string } };
+
+export type TestBridge = Awaited<ReturnType<typeof startTestBridge>>;
+
+/** Certificates on disk, a worker signing key and a complete bridge environment for them. */
+export async function prepareBridgeEnv(env: Record<string, string> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "bridge-test-"));
+  const ca = await createCa({ commonName: "bridge test CA" });
+  const server = await issueServerCert(ca, { commonName: "bridge", sans: ["localhost", "127.0.0.1"] });
+  const client = await issueClientCert(ca, { commonName: "tron-auth-worker" });
+  const files = { cert: join(dir, "server.pem"), key: join(dir, "server.key"), ca: join(dir, "ca.pem") };
+  writeFileSync(files.cert, server.certPem);
+  writeFileSync(files.key, server.keyPem);
+  writeFileSync(files.ca, ca.certPem);
+  const key = await makeSigningKey();
+  const fullEnv: Record<string, string> = {
+    BRIDGE_HOST: "127.0.0.1",
+    BRIDGE_PORT: "0",
+    BRIDGE_HEALTH_PORT: "0",
+    BRIDGE_TLS_CERT: files.cert,
+    BRIDGE_TLS_KEY: files.key,
+    BRIDGE_TLS_CLIENT_CA: files.ca,
+    MONGODB_URI: inject("mongoUri"),
+    MONGODB_DB: `t_${randomBytes(6).toString("hex")}`,
+    WORKER_JWKS: JSON.stringify(jwksOf(key)),
+    SIWT_DOMAIN: SIWT.domain,
+    SIWT_URI: SIWT.uri,
+    SIWT_CHAIN_ID: SIWT.chainId,
+    LOG_LEVEL: "info",
+    ...env,
+  };
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  return { dir, ca, server, client, key, files, env: fullEnv, cleanup };
+}
+
+/**
+ * A whole bridge as the daemon runs it (certificate files, config from an environment, MongoDB),
+ * on ephemeral ports with a fresh database, plus an mTLS client that signs assertions.
+ */
+export async function startTestBridge(env: Record<string, string> = {}) {
+  const { ca, client, key, files, env: fullEnv, cleanup } = await prepareBridgeEnv(env);
+  const logLines: string[] = [];
+  const log = createLogger({
+    level: fullEnv.LOG_LEVEL ?? "info",
+    destination: { write: (s: string) => logLines.push(s) },
+  });
+  const bridge: RunningBridge = await startBridge(loadBridgeConfig(fullEnv), log);
+
+  const call = bridgeCaller(() => bridge.port, ca.certPem, client, key);
+
+  const login = (
+    wallet: Wallet,
+    message = siwtMessage(wallet.address),
+    signature = signTip191(message, wallet),
+  ) => call(LOGIN_PATH, { body: { message, signature, ip: "203.0.113.7", userAgent: "test-agent/1" } });
+
+  /** Signs in and returns the actor an assertion would name for this user. */
+  const actorFor = async (
+    wallet: Wallet,
+  ): Promise<{ id: string; sub: string; roles: string[]; wallet: Wallet }> => {
+    const res = await login(wallet);
+    if (res.status !== 200) throw new Error(`login failed: ${JSON.stringify(res.body)}`);
+    const user = res.body.user as { id: string; roles: string[] };
+    return { id: user.id, sub: user.id, roles: user.roles, wallet };
+  };
+
+  return {
+    bridge,
+    login,
+    actorFor,
+    env: fullEnv,
+    files,
+    ca,
+    client,
+    key,
+    logLines,
+    call,
+    newSigningKey: (): Promise<SigningKey> => makeSigningKey(),
+    stop: async () => {
+      await bridge.stop();
+      cleanup();
+    },
+  };
+}
+
+/** An mTLS client for a bridge on `port()`, signing each request's assertion with `key`. */
+export function bridgeCaller(port: () => number, caPem: string, client: Pem, key: SigningKey) {
+  return async (path: string, o: CallOptions = {}): Promise<CallResult> => {
+    const body = o.body === undefined ? "" : typeof o.body === "string" ? o.body : JSON.stringify(o.body);
+    const headers: Record<string, string> = { ...o.headers };
+    if (body) headers["content-type"] ??= "application/json";
+    if (o.assertion !== false) {
+      headers["x-internal-assertion"] =
+        typeof o.assertion === "string" ? o.assertion : await signAssertion(key, { body, ...o.assertion });
+    }
+    const method = o.method ?? (body ? "POST" : "GET");
+    return httpsCall(port(), caPem, o.client ?? client, method, path, headers, body);
+  };
+}
+
+export type MtlsResponse = { status: number; text: string; fingerprint: string };
+
+/** One HTTPS request presenting `client`, trusting only `caPem`; reports the server's certificate. */
+export function mtlsRequest(
+  target: { port: number; caPem: string; client: Pem },
+  req: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+): Promise<MtlsResponse> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      {
+        host: "127.0.0.1",
+        port: target.port,
+        path: req.path,
+        method: req.method ?? "GET",
+        headers: req.headers ?? {},
+        servername: "localhost",
+        ca: target.caPem,
+        cert: target.client.certPem,
+        key: target.client.keyPem,
+        agent: false,
+      },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (d: string) => (text += d));
+        res.on("end", () => {
+          const fingerprint = (res.socket as TLSSocket).getPeerCertificate?.().fingerprint256 ?? "";
+          resolve({ status: res.statusCode ?? 0, text, fingerprint });
+        });
+      },
+    );
+    outgoing.on("error", reject);
+    outgoing.end(req.body ?? "");
+  });
+}
+
+async function httpsCall(
+  port: number,
+  caPem: string,
+  client: Pem,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<CallResult> {
+  const res = await mtlsRequest({ port, caPem, client }, { method, path, headers, body });
+  return { status: res.status, body: res.text ? JSON.parse(res.text) : {} };
+}
