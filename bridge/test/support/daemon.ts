@@ -4,6 +4,12 @@ import { createInterface } from "node:readline";
 
 const MAIN = join(import.meta.dirname, "..", "..", "src", "main.ts");
 
+/**
+ * The flags the container runs the daemon with (docker/bridge.Dockerfile CMD). A 1 MB young
+ * generation trims ~13 MB of idle resident memory on the Pi at no measurable throughput cost.
+ */
+export const DAEMON_NODE_FLAGS = ["--max-semi-space-size=1"] as const;
+
 export type LogLine = { msg?: string; level?: string; url?: string; health?: string; [k: string]: unknown };
 
 export type Daemon = {
@@ -17,7 +23,7 @@ export type Daemon = {
 
 /** The bridge as production runs it: `node bridge/src/main.ts`, configured by environment only. */
 export function spawnDaemon(env: Record<string, string>): Daemon {
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, MAIN], {
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

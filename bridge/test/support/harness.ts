@@ -1,22 +1,12 @@
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { TLSSocket } from "node:tls";
-import { createCa, issueClientCert, issueServerCert } from "@tron-auth/infra/pki";
 import { inject } from "vitest";
 import { loadBridgeConfig } from "../../src/config/load.ts";
 import { createLogger } from "../../src/log.ts";
 import { type RunningBridge, startBridge } from "../../src/runtime/start.ts";
-import {
-  type AssertionOverrides,
-  jwksOf,
-  makeSigningKey,
-  type SigningKey,
-  signAssertion,
-} from "./assertions.ts";
-import { SIWT, signTip191, siwtMessage, type Wallet } from "./wallet.ts";
+import { type AssertionOverrides, type SigningKey, signAssertion } from "./assertions.ts";
+import { prepareBridgeEnvFor } from "./env.ts";
+import { signTip191, siwtMessage, type Wallet } from "./wallet.ts";
 
 export const LOGIN_PATH = "/internal/v1/login/verify";
 
@@ -35,36 +25,9 @@ export type CallResult = { status: number; body: Record<string, unknown> & { cod
 
 export type TestBridge = Awaited<ReturnType<typeof startTestBridge>>;
 
-/** Certificates on disk, a worker signing key and a complete bridge environment for them. */
-export async function prepareBridgeEnv(env: Record<string, string> = {}) {
-  const dir = mkdtempSync(join(tmpdir(), "bridge-test-"));
-  const ca = await createCa({ commonName: "bridge test CA" });
-  const server = await issueServerCert(ca, { commonName: "bridge", sans: ["localhost", "127.0.0.1"] });
-  const client = await issueClientCert(ca, { commonName: "tron-auth-worker" });
-  const files = { cert: join(dir, "server.pem"), key: join(dir, "server.key"), ca: join(dir, "ca.pem") };
-  writeFileSync(files.cert, server.certPem);
-  writeFileSync(files.key, server.keyPem);
-  writeFileSync(files.ca, ca.certPem);
-  const key = await makeSigningKey();
-  const fullEnv: Record<string, string> = {
-    BRIDGE_HOST: "127.0.0.1",
-    BRIDGE_PORT: "0",
-    BRIDGE_HEALTH_PORT: "0",
-    BRIDGE_TLS_CERT: files.cert,
-    BRIDGE_TLS_KEY: files.key,
-    BRIDGE_TLS_CLIENT_CA: files.ca,
-    MONGODB_URI: inject("mongoUri"),
-    MONGODB_DB: `t_${randomBytes(6).toString("hex")}`,
-    WORKER_JWKS: JSON.stringify(jwksOf(key)),
-    SIWT_DOMAIN: SIWT.domain,
-    SIWT_URI: SIWT.uri,
-    SIWT_CHAIN_ID: SIWT.chainId,
-    LOG_LEVEL: "info",
-    ...env,
-  };
-  const cleanup = () => rmSync(dir, { recursive: true, force: true });
-  return { dir, ca, server, client, key, files, env: fullEnv, cleanup };
-}
+/** Certificates on disk, a worker signing key and a complete environment, on the test database. */
+export const prepareBridgeEnv = (env: Record<string, string> = {}) =>
+  prepareBridgeEnvFor(inject("mongoUri"), env);
 
 /**
  * A whole bridge as the daemon runs it (certificate files, config from an environment, MongoDB),
@@ -108,7 +71,6 @@ export async function startTestBridge(env: Record<string, string> = {}) {
     key,
     logLines,
     call,
-    newSigningKey: (): Promise<SigningKey> => makeSigningKey(),
     stop: async () => {
       await bridge.stop();
       cleanup();
