@@ -71,6 +71,19 @@ describe("Upstash REST conformance with @upstash/redis", () => {
     expect(rest.stats.get("/") ?? 0).toBe(before.single);
   });
 
+  it("reports request counts by path at /_local/stats, to the token holder only, without counting itself", async () => {
+    const stats = () => fetch(`${rest.url}/_local/stats`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const total = async () => {
+      const counts = (await (await stats()).json()) as Record<string, number>;
+      expect(counts["/_local/stats"]).toBeUndefined();
+      return Object.values(counts).reduce((a, b) => a + b, 0);
+    };
+    const before = await total();
+    await redis.get("counted");
+    expect((await total()) - before).toBe(1);
+    expect((await fetch(`${rest.url}/_local/stats`)).status).toBe(401);
+  });
+
   it("multi-exec runs as a transaction", async () => {
     const tx = redis.multi();
     tx.set("t", "1").incr("t");

@@ -10,6 +10,7 @@ import type { ScriptMap } from "./scripts.ts";
 type Outcome = { result: unknown } | { error: string };
 
 const MAX_BODY = 1024 * 1024;
+const LOCAL_PREFIX = "/_local/";
 
 export type AppDeps = {
   redis: RedisClient;
@@ -67,11 +68,13 @@ export function createUpstashApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.use(async (c, next) => {
     const path = new URL(c.req.url).pathname;
-    deps.stats.set(path, (deps.stats.get(path) ?? 0) + 1);
+    if (!path.startsWith(LOCAL_PREFIX)) deps.stats.set(path, (deps.stats.get(path) ?? 0) + 1);
     if (!bearerMatches(c.req.header("authorization"), deps.token))
       return c.json({ error: "Unauthorized" }, 401);
     await next();
   });
+  // Local-only diagnostics (not part of Upstash's API): tests in workerd count round trips with it.
+  app.get(`${LOCAL_PREFIX}stats`, (c) => c.json(Object.fromEntries(deps.stats)));
   const base64 = (req: Request) => req.headers.get("upstash-encoding")?.toLowerCase() === "base64";
 
   app.post("/", async (c) => {
