@@ -11,9 +11,12 @@ export default defineProject({
   plugins: [
     cloudflareTest(({ inject }) => {
       const ctx = inject<WorkerTestContext>("workerTestContext");
-      const bridge = (keypair?: { certificateChain: string; privateKey: string }) => ({
+      const bridge = (
+        keypair?: { certificateChain: string; privateKey: string },
+        address = ctx.bridgeAddress,
+      ) => ({
         external: {
-          address: ctx.bridgeAddress,
+          address,
           https: {
             tlsOptions: { ...(keypair ? { keypair } : {}), trustedCertificates: [ctx.caPem] },
             certificateHost: "localhost",
@@ -27,12 +30,19 @@ export default defineProject({
             UPSTASH_REDIS_REST_URL: ctx.upstashUrl,
             UPSTASH_REDIS_REST_TOKEN: ctx.upstashToken,
             BRIDGE_ORIGIN: "https://localhost",
+            JWT_SIGNING_KEYS: ctx.jwt.ringA,
+            JWT_ISSUER: ctx.jwt.issuer,
+            JWT_AUDIENCE: ctx.jwt.audience,
+            SIWT_DOMAIN: ctx.siwt.domain,
+            SIWT_URI: ctx.siwt.uri,
+            SIWT_CHAIN_ID: ctx.siwt.chainId,
           },
           serviceBindings: {
             BRIDGE: bridge(ctx.clientKeypair),
             // Test-only bindings for the negative mTLS cases.
             BRIDGE_NO_CLIENT_CERT: bridge(),
             BRIDGE_FOREIGN_CLIENT_CERT: bridge(ctx.foreignClientKeypair),
+            BRIDGE_DOWN: bridge(ctx.clientKeypair, ctx.downBridgeAddress),
           },
         },
       };

@@ -23,13 +23,18 @@ export type AppDeps = {
 };
 
 export function createApp(deps: AppDeps = {}): Hono<BridgeEnv> {
+  if ((deps.internal?.length ?? 0) > 0 && !deps.verifyAssertion) {
+    // Fail closed: internal routes are never mounted without the assertion check in front.
+    throw new Error("internal routes need an assertion verifier");
+  }
   const app = new Hono<BridgeEnv>();
   const log = deps.log ?? pino({ level: "silent" });
   app.use(requestContext(log, deps.pinnedClientFingerprints ?? (() => [])));
   app.route("/", healthRoutes(deps.version ?? "1.0.0", deps.probes ?? []));
+  // mTLS-only (no assertion): it shows callers their own certificate, for checking a rotation.
+  app.route("/", peerRoutes);
   app.use("/internal/*", bodyLimit({ maxSize: deps.bodyLimitBytes ?? 64 * 1024 }));
   if (deps.verifyAssertion) app.use("/internal/*", requireAssertion(deps.verifyAssertion));
-  app.route("/", peerRoutes);
   for (const group of deps.internal ?? []) app.route("/", group);
   app.notFound(notFound);
   app.onError(onError);

@@ -72,7 +72,7 @@ describe("the bridge daemon", () => {
       status: "healthy",
       dependencies: { database: "healthy", hardware_wallet: "disabled", audit_retention: "healthy" },
     });
-    expect((await fetch(`http://127.0.0.1:${d.healthPort}/internal/v1/peer`)).status).toBe(404);
+    expect((await fetch(`http://127.0.0.1:${d.healthPort}/peer`)).status).toBe(404);
     expect(await healthcheck(d.healthPort)).toEqual({ code: 0, out: "200 healthy\n" });
   });
 

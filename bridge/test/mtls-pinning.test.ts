@@ -32,13 +32,13 @@ afterAll(() => bridge.close());
 
 describe("client certificate pinning", () => {
   it("accepts a pinned certificate", async () => {
-    const res = await get("/internal/v1/peer", pinned);
+    const res = await get("/peer", pinned);
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body).subject.CN).toBe("worker");
   });
 
   it("refuses a certificate from the right CA that is not pinned, with a problem document", async () => {
-    const res = await get("/internal/v1/peer", unpinned);
+    const res = await get("/peer", unpinned);
     expect(res.status).toBe(403);
     expect(JSON.parse(res.body)).toMatchObject({ code: "client_certificate_not_allowed", status: 403 });
   });

@@ -10,7 +10,7 @@ const bindings = env as unknown as TestBindings;
 
 describe("worker -> bridge over mutual TLS", () => {
   it("presents the worker's client certificate, which the bridge sees", async () => {
-    const res = await bindings.BRIDGE.fetch("https://localhost/internal/v1/peer");
+    const res = await bindings.BRIDGE.fetch("https://localhost/peer");
     expect(res.status).toBe(200);
     const peer = await res.json<{ subject: { CN: string }; fingerprint256: string }>();
     expect(peer.subject.CN).toBe("tron-auth-worker");

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import type { BridgeEnv } from "../http/types.ts";
 
 /** Which client certificate this connection presented: operators check rotations with it. */
-export const peerRoutes = new Hono<BridgeEnv>().get("/internal/v1/peer", (c) => {
+export const peerRoutes = new Hono<BridgeEnv>().get("/peer", (c) => {
   const socket = c.env.incoming.socket as TLSSocket;
   const cert = socket.getPeerCertificate();
   return c.json({

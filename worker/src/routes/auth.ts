@@ -12,9 +12,11 @@ import { z } from "zod";
 import { consumeNonce, storeNonce } from "../auth/nonces.ts";
 import { requireAuth } from "../auth/require-auth.ts";
 import { mintTokenPair, type TokenPairBody } from "../auth/token-pair.ts";
+import { reportLoginFailure } from "../bridge/audit.ts";
 import { bridgeJson } from "../bridge/calls.ts";
 import { settingsOf } from "../config.ts";
 import type { AppEnv } from "../env.ts";
+import { inBackground } from "../http/background.ts";
 import { jsonBody } from "../http/json-body.ts";
 import { clientIp } from "../http/request-id.ts";
 import { redisFor } from "../redis.ts";
@@ -73,22 +75,7 @@ async function challenge(c: Context<AppEnv>) {
 async function login(c: Context<AppEnv>) {
   const s = settingsOf(c.env);
   const body = await jsonBody(c, loginSchema);
-  let address: string;
-  try {
-    const message = parseSiwtMessage(body.message);
-    validateSiwtMessage(message, {
-      domain: s.SIWT_DOMAIN,
-      uri: s.SIWT_URI,
-      chainId: s.SIWT_CHAIN_ID,
-      now: new Date(),
-    });
-    if (!(await consumeNonce(redisFor(c.env), message.nonce, message.address)))
-      throw new AppError("nonce_invalid");
-    address = message.address;
-  } catch (error) {
-    if (error instanceof AppError && error.problem.status >= 500) throw error;
-    throw new AppError("login_failed", LOGIN_REFUSED);
-  }
+  const address = await checkAtEdge(c, body.message);
   const verified = await verifyAtBridge(c, body);
   const user = verified.user;
   if (user.address !== address) throw new AppError("login_failed", LOGIN_REFUSED);
@@ -116,6 +103,48 @@ async function login(c: Context<AppEnv>) {
   return c.json(pair.body);
 }
 
+/**
+ * The edge's own checks: the message names this service, is fresh, and carries a nonce this
+ * worker issued for this address, consumed now so the message can never be used twice.
+ */
+async function checkAtEdge(c: Context<AppEnv>, text: string): Promise<string> {
+  const s = settingsOf(c.env);
+  let address: string | undefined;
+  try {
+    const message = parseSiwtMessage(text);
+    address = message.address;
+    validateSiwtMessage(message, {
+      domain: s.SIWT_DOMAIN,
+      uri: s.SIWT_URI,
+      chainId: s.SIWT_CHAIN_ID,
+      now: new Date(),
+    });
+    if (!(await consumeNonce(redisFor(c.env), message.nonce, message.address)))
+      throw new AppError("nonce_invalid");
+    return message.address;
+  } catch (error) {
+    if (error instanceof AppError && error.problem.status >= 500) throw error;
+    const reason = reasonOf(error);
+    await inBackground(
+      c,
+      reportLoginFailure(c.env, c.var.requestId, { reason, ...clientOf(c), ...(address ? { address } : {}) }),
+    );
+    throw new AppError("login_failed", LOGIN_REFUSED);
+  }
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof AppError) return error.problem.code;
+  const code = typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
+  return typeof code === "string" ? code : "siwt_malformed";
+}
+
+function clientOf(c: Context<AppEnv>): { ip?: string; userAgent?: string } {
+  const ip = clientIp(c.req);
+  const userAgent = (c.req.header("user-agent") ?? "").slice(0, 512);
+  return { ...(ip ? { ip } : {}), ...(userAgent ? { userAgent } : {}) };
+}
+
 async function verifyAtBridge(c: Context<AppEnv>, body: z.infer<typeof loginSchema>) {
   try {
     return await bridgeJson(
@@ -125,11 +154,7 @@ async function verifyAtBridge(c: Context<AppEnv>, body: z.infer<typeof loginSche
         method: "POST",
         path: "/internal/v1/login/verify",
         schema: userEnvelopeSchema,
-        payload: {
-          ...body,
-          ip: clientIp(c.req),
-          userAgent: (c.req.header("user-agent") ?? "").slice(0, 512),
-        },
+        payload: { ...body, ...clientOf(c) },
       },
     );
   } catch (error) {

@@ -2,11 +2,27 @@
 export type WorkerTestContext = {
   upstashUrl: string;
   upstashToken: string;
+  /** A second Upstash REST front on the same Redis, used only by the round-trip counting test. */
+  countingUpstashUrl: string;
   bridgeAddress: string;
+  /** A loopback port where nothing listens: the bridge is down. */
+  downBridgeAddress: string;
   caPem: string;
   clientKeypair: { certificateChain: string; privateKey: string };
   foreignClientKeypair: { certificateChain: string; privateKey: string };
   clientCommonName: string;
+  walletUrl: string;
+  siwt: { domain: string; uri: string; chainId: string };
+  jwt: {
+    issuer: string;
+    audience: string;
+    /** JWK sets (JSON) of private keys: A alone, B then A (rotation overlap), B alone (A removed). */
+    ringA: string;
+    ringBA: string;
+    ringB: string;
+  };
+  /** A bootstrap SUPER_ADMIN of the bridge, as a software wallet's private key. */
+  superAdminPrivateKey: string;
 };
 
 declare module "vitest" {

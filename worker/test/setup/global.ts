@@ -1,45 +1,81 @@
-import { randomBytes } from "node:crypto";
-import { createApp as createBridgeApp } from "@tron-auth/bridge/app";
-import { startBridgeServer } from "@tron-auth/bridge/server";
-import { createCa, issueClientCert, issueServerCert } from "@tron-auth/infra/pki";
+import { randomBytes, randomUUID } from "node:crypto";
+import { loadBridgeConfig } from "@tron-auth/bridge/config";
+import { createLogger } from "@tron-auth/bridge/log";
+import { startBridge } from "@tron-auth/bridge/runtime";
+import { prepareBridgeEnvFor } from "@tron-auth/bridge/testing/env";
+import { newWallet, SIWT } from "@tron-auth/bridge/testing/wallet";
+import { startMongoWire } from "@tron-auth/infra/mongo-wire";
+import { createCa, issueClientCert } from "@tron-auth/infra/pki";
+import { freePort } from "@tron-auth/infra/ports";
 import { startRedisServer } from "@tron-auth/infra/redis-server";
 import { startUpstashRest } from "@tron-auth/infra/upstash-rest";
+import { exportJWK, generateKeyPair, type JWK } from "jose";
 import type { TestProject } from "vitest/node";
 import type { WorkerTestContext } from "./context.ts";
+import { startWalletService } from "./wallet-service.ts";
 
 export const CLIENT_COMMON_NAME = "tron-auth-worker";
+const ISSUER = "tron-auth-edge";
+const AUDIENCE = "tron-auth-api";
+
+async function signingKey(): Promise<{ privateJwk: JWK; publicJwk: JWK }> {
+  const { privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
+  const privateJwk = { ...(await exportJWK(privateKey)), kid: randomUUID(), alg: "EdDSA", use: "sig" };
+  const { d: _, ...publicJwk } = privateJwk;
+  return { privateJwk, publicJwk };
+}
 
 /** Starts the real parts the worker talks to; torn down after the worker project finishes. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const redis = await startRedisServer();
-  const upstash = await startUpstashRest({ redisUrl: redis.url, token: randomBytes(24).toString("hex") });
+  const token = randomBytes(24).toString("hex");
+  const upstash = await startUpstashRest({ redisUrl: redis.url, token });
+  const counting = await startUpstashRest({ redisUrl: redis.url, token });
+  const mongo = await startMongoWire();
+  const wallets = await startWalletService();
 
-  const ca = await createCa({ commonName: "tron-auth test CA" });
-  const server = await issueServerCert(ca, { commonName: "bridge", sans: ["localhost", "127.0.0.1"] });
-  const client = await issueClientCert(ca, { commonName: CLIENT_COMMON_NAME });
+  const [a, b] = [await signingKey(), await signingKey()];
+  const superAdmin = newWallet();
+  const prepared = await prepareBridgeEnvFor(mongo.uri, {
+    WORKER_JWKS: JSON.stringify({ keys: [a.publicJwk, b.publicJwk] }),
+    INTERNAL_ISSUER: ISSUER,
+    BOOTSTRAP_SUPER_ADMIN_ADDRESS: superAdmin.address,
+    LOG_LEVEL: "warn",
+  });
+  const bridge = await startBridge(loadBridgeConfig(prepared.env), createLogger({ level: "warn" }));
   const foreignCa = await createCa({ commonName: "someone else's CA" });
   const foreignClient = await issueClientCert(foreignCa, { commonName: CLIENT_COMMON_NAME });
-
-  const bridge = await startBridgeServer({
-    app: createBridgeApp(),
-    tls: { certPem: server.certPem, keyPem: server.keyPem, clientCaPem: ca.certPem },
-    host: "127.0.0.1",
-    port: 0,
-  });
+  const ring = (...keys: JWK[]) => JSON.stringify({ keys });
 
   const context: WorkerTestContext = {
     upstashUrl: upstash.url,
     upstashToken: upstash.token,
+    countingUpstashUrl: counting.url,
     bridgeAddress: `127.0.0.1:${bridge.port}`,
-    caPem: ca.certPem,
-    clientKeypair: { certificateChain: client.certPem, privateKey: client.keyPem },
+    downBridgeAddress: `127.0.0.1:${await freePort()}`,
+    caPem: prepared.ca.certPem,
+    clientKeypair: { certificateChain: prepared.client.certPem, privateKey: prepared.client.keyPem },
     foreignClientKeypair: { certificateChain: foreignClient.certPem, privateKey: foreignClient.keyPem },
     clientCommonName: CLIENT_COMMON_NAME,
+    walletUrl: wallets.url,
+    siwt: { ...SIWT },
+    jwt: {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      ringA: ring(a.privateJwk),
+      ringBA: ring(b.privateJwk, a.privateJwk),
+      ringB: ring(b.privateJwk),
+    },
+    superAdminPrivateKey: superAdmin.privateKey,
   };
   project.provide("workerTestContext", context);
 
   return async () => {
-    await bridge.close();
+    await bridge.stop();
+    prepared.cleanup();
+    await wallets.stop();
+    await mongo.stop();
+    await counting.stop();
     await upstash.stop();
     await redis.stop();
   };

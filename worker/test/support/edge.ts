@@ -1,0 +1,104 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { inject } from "vitest";
+import { createApp } from "../../src/app.ts";
+import type { Env } from "../../src/env.ts";
+
+export const ctx = inject("workerTestContext");
+export const baseEnv = env as unknown as Env & { BRIDGE_DOWN: Fetcher };
+const app = createApp();
+
+export type Reply<T = Record<string, unknown>> = {
+  status: number;
+  headers: Headers;
+  body: T & { code?: string };
+};
+
+export type CallOptions = {
+  method?: string;
+  body?: unknown;
+  token?: string;
+  headers?: Record<string, string>;
+  env?: Partial<Env>;
+};
+
+/** One request through the worker's app inside workerd, with its ExecutionContext drained. */
+export async function call<T = Record<string, unknown>>(
+  path: string,
+  o: CallOptions = {},
+): Promise<Reply<T>> {
+  const headers: Record<string, string> = { "user-agent": "edge-test/1", ...o.headers };
+  let body: string | undefined;
+  if (o.body !== undefined) {
+    body = typeof o.body === "string" ? o.body : JSON.stringify(o.body);
+    headers["content-type"] ??= "application/json";
+  }
+  if (o.token) headers.authorization = `Bearer ${o.token}`;
+  const method = o.method ?? (body === undefined ? "GET" : "POST");
+  const request = new Request(`https://edge.test${path}`, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body }),
+  });
+  const execution = createExecutionContext();
+  const res = await app.fetch(request, { ...baseEnv, ...o.env }, execution);
+  await waitOnExecutionContext(execution);
+  const text = await res.text();
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: (text ? JSON.parse(text) : {}) as Reply<T>["body"],
+  };
+}
+
+export type Wallet = { privateKey: string; address: string };
+
+/** A fresh software TRON key from the Node-side wallet service. */
+export async function newWallet(): Promise<Wallet> {
+  return (await fetch(`${ctx.walletUrl}/wallets`, { method: "POST" })).json<Wallet>();
+}
+
+export const existingWallet = async (privateKey: string): Promise<Wallet> => {
+  const res = await fetch(`${ctx.walletUrl}/wallets/from-key`, {
+    method: "POST",
+    body: JSON.stringify({ privateKey }),
+  });
+  return res.json<Wallet>();
+};
+
+/** tronweb `trx.signMessageV2` over the exact message text, as the user's wallet signs it. */
+export async function sign(message: string, wallet: Wallet): Promise<string> {
+  const res = await fetch(`${ctx.walletUrl}/sign`, {
+    method: "POST",
+    body: JSON.stringify({ message, privateKey: wallet.privateKey }),
+  });
+  return (await res.json<{ signature: string }>()).signature;
+}
+
+export type TokenPair = {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: string;
+  expiresIn: number;
+  user: { id: string; address: string; roles: string[] };
+};
+
+export async function challenge(address: string, o: CallOptions = {}) {
+  const res = await call<{ message: string; nonce: string; expiresAt: string }>("/v1/auth/challenge", {
+    ...o,
+    body: { address },
+  });
+  if (res.status !== 200) throw new Error(`challenge failed: ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** Challenge, sign with the wallet, log in: the whole browser flow. */
+export async function login(wallet: Wallet, o: CallOptions = {}): Promise<TokenPair> {
+  const { message } = await challenge(wallet.address, o);
+  const res = await call<TokenPair>("/v1/auth/login", {
+    ...o,
+    body: { message, signature: await sign(message, wallet) },
+  });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
