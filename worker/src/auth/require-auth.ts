@@ -25,10 +25,7 @@ const liveSessionSchema = z.tuple([
 export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header("authorization") ?? "";
   const match = header.length <= MAX_TOKEN_LENGTH ? BEARER.exec(header) : null;
-  if (!match?.[1]) {
-    c.header("WWW-Authenticate", 'Bearer realm="tron-auth"');
-    throw new AppError("unauthorized", "Send an access token: Authorization: Bearer <token>.");
-  }
+  if (!match?.[1]) throw new AppError("unauthorized", "Send an access token: Authorization: Bearer <token>.");
   const settings = settingsOf(c.env);
   const ring = await keyRingFrom(c.env.JWT_SIGNING_KEYS);
   const claims = await verifyAccessToken(ring, match[1], {

@@ -7,6 +7,8 @@ function respond(c: Context<AppEnv>, doc: Problem): Response {
     "Content-Type": PROBLEM_CONTENT_TYPE,
     "Cache-Control": "no-store",
   };
+  // HTTP requires a challenge on every 401; RFC 6750 names the token errors.
+  if (doc.status === 401) headers["WWW-Authenticate"] = bearerChallenge(doc.code);
   const retryAfter = (doc as { retryAfter?: unknown }).retryAfter;
   if (typeof retryAfter === "number") headers["Retry-After"] = String(retryAfter);
   const requestId = c.get("requestId");
@@ -14,6 +16,14 @@ function respond(c: Context<AppEnv>, doc: Problem): Response {
     status: doc.status,
     headers,
   });
+}
+
+const TOKEN_ERRORS = new Set(["invalid_token", "token_expired", "session_revoked", "refresh_token_reused"]);
+
+function bearerChallenge(code: string): string {
+  return TOKEN_ERRORS.has(code)
+    ? 'Bearer realm="tron-auth", error="invalid_token"'
+    : 'Bearer realm="tron-auth"';
 }
 
 export const renderNotFound: NotFoundHandler<AppEnv> = (c) =>
