@@ -3,13 +3,13 @@
  * against a real MongoDB-wire server and drives it through real mTLS, as the worker would.
  */
 import { Agent, request } from "node:https";
+import { load, residentMb } from "@tron-auth/infra/bench";
 import { startMongoWire } from "@tron-auth/infra/mongo-wire";
 import { verifyTronMessageSignature } from "../src/tron/signature.ts";
 import { signAssertion } from "../test/support/assertions.ts";
 import { spawnDaemon } from "../test/support/daemon.ts";
 import { prepareBridgeEnvFor } from "../test/support/env.ts";
 import { newWallet, signTip191, siwtMessage } from "../test/support/wallet.ts";
-import { load, residentMb } from "./stats.ts";
 
 const LOGIN = "/internal/v1/login/verify";
 const rows: [string, string][] = [];

@@ -19,6 +19,8 @@ const settingsSchema = z.object({
   MAX_SESSIONS_PER_USER: intVar(5, 1, 50),
   REFRESH_GRACE_SECONDS: intVar(30, 0, 120),
   CHALLENGE_TTL_SECONDS: intVar(300, 30, 900),
+  /** How old a per-isolate "session is live" answer may be; 0 reads Redis on every request. */
+  SESSION_CACHE_MS: intVar(1_000, 0, 5_000),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -24,6 +24,7 @@ export type Env = {
   MAX_SESSIONS_PER_USER?: string;
   REFRESH_GRACE_SECONDS?: string;
   CHALLENGE_TTL_SECONDS?: string;
+  SESSION_CACHE_MS?: string;
 };
 
 /** Who is calling, once the access token and its session have been checked. */

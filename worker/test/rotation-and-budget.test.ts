@@ -41,6 +41,8 @@ describe("signing key rotation", () => {
 
 describe("hot-path budget", () => {
   const counted = { UPSTASH_REDIS_REST_URL: ctx.countingUpstashUrl };
+  const strict = { ...counted, SESSION_CACHE_MS: "0" };
+  const cached = { ...counted, SESSION_CACHE_MS: "5000" };
 
   async function upstashRequests(): Promise<number> {
     const res = await fetch(`${ctx.countingUpstashUrl}/_local/stats`, {
@@ -50,19 +52,55 @@ describe("hot-path budget", () => {
     return Object.values(counts).reduce((a, b) => a + b, 0);
   }
 
-  it("spends at most one Upstash request per authenticated request", async () => {
+  async function costOf(token: string, env: Record<string, string>): Promise<number> {
+    const before = await upstashRequests();
+    const res = await call("/v1/me", { token, env });
+    expect(res.status).toBe(200);
+    return (await upstashRequests()) - before;
+  }
+
+  it("spends exactly one Upstash request per authenticated request when liveness is read every time", async () => {
     const pair = await login(await newWallet(), { env: counted });
-    for (let i = 0; i < 3; i++) {
-      const before = await upstashRequests();
-      const res = await call("/v1/me", { token: pair.accessToken, env: counted });
-      expect(res.status).toBe(200);
-      expect((await upstashRequests()) - before).toBe(1);
-    }
+    for (let i = 0; i < 3; i++) expect(await costOf(pair.accessToken, strict)).toBe(1);
+  });
+
+  it("spends one for the first request of a session and none while the isolate's answer is fresh", async () => {
+    const pair = await login(await newWallet(), { env: counted });
+    expect(await costOf(pair.accessToken, cached)).toBe(1);
+    expect(await costOf(pair.accessToken, cached)).toBe(0);
+    expect(await costOf(pair.accessToken, cached)).toBe(0);
   });
 
   it("spends none on a request refused before the session check", async () => {
     const before = await upstashRequests();
     expect((await call("/v1/me", { token: "a.b.c", env: counted })).status).toBe(401);
     expect(await upstashRequests()).toBe(before);
+  });
+});
+
+describe("session liveness across isolates", () => {
+  /** What another isolate's logout does: the session disappears from Redis, not from our memory. */
+  async function revokeElsewhere(sid: string): Promise<void> {
+    const res = await fetch(ctx.upstashUrl, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ctx.upstashToken}` },
+      body: JSON.stringify(["DEL", `ta:sess:${sid}`]),
+    });
+    expect(await res.json()).toEqual({ result: 1 });
+  }
+
+  it("refuses at once in strict mode, and within the cache window otherwise (here: a 5 s window, still cached)", async () => {
+    const pair = await login(await newWallet());
+    const sid = pair.refreshToken.split(".")[0] ?? "";
+    const cached = { SESSION_CACHE_MS: "5000" };
+    expect((await call("/v1/me", { token: pair.accessToken, env: cached })).status).toBe(200);
+    await revokeElsewhere(sid);
+    // The documented trade-off: this isolate still remembers the session as live...
+    expect((await call("/v1/me", { token: pair.accessToken, env: cached })).status).toBe(200);
+    // ...while a strict read (privileged routes, or SESSION_CACHE_MS=0) sees the revocation.
+    const strict = await call("/v1/me", { token: pair.accessToken, env: { SESSION_CACHE_MS: "0" } });
+    expect([strict.status, strict.body.code]).toEqual([401, "session_revoked"]);
+    // And the strict miss also clears the isolate's memory.
+    expect((await call("/v1/me", { token: pair.accessToken, env: cached })).status).toBe(401);
   });
 });

@@ -1,6 +1,7 @@
 import { type Role, roleSchema } from "@tron-auth/shared/auth";
 import type { Redis } from "@upstash/redis/cloudflare";
 import { z } from "zod";
+import { livenessCache } from "./liveness-cache.ts";
 import { CREATE_SESSION, REVOKE_SESSION, ROTATE_REFRESH } from "./scripts.ts";
 
 const PREFIX = "ta:sess:";
@@ -102,7 +103,9 @@ export class SessionStore {
       [sessionKey(s.sid), userIndexKey(s.userId)],
       args,
     );
-    return Array.isArray(evicted) ? evicted.map(String) : [];
+    const ids = Array.isArray(evicted) ? evicted.map(String) : [];
+    for (const id of ids) livenessCache.forget(id);
+    return ids;
   }
 
   async get(sid: string): Promise<SessionRecord | null> {
@@ -125,6 +128,7 @@ export class SessionStore {
       [sid, hashes.presented, hashes.fresh, String(now), String(graceMs), sealedPair],
     );
     const [outcome, owner, box] = (Array.isArray(result) ? result : []).map(String);
+    if (outcome === "reuse" || outcome === "gone") livenessCache.forget(sid);
     if (outcome === "rotated" && owner) return { outcome, userId: owner };
     if (outcome === "grace" && owner && box) return { outcome, userId: owner, sealedPair: box };
     if (outcome === "reuse" && owner) return { outcome, userId: owner };
@@ -132,6 +136,7 @@ export class SessionStore {
   }
 
   async revoke(sid: string, userId: string): Promise<boolean> {
+    livenessCache.forget(sid);
     const deleted = await this.#redis.eval<string[], number>(
       REVOKE_SESSION,
       [sessionKey(sid), userIndexKey(userId)],

@@ -25,8 +25,19 @@ async function signingKey(): Promise<{ privateJwk: JWK; publicJwk: JWK }> {
   return { privateJwk, publicJwk };
 }
 
-/** Starts the real parts the worker talks to; torn down after the worker project finishes. */
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+export type EdgeStack = {
+  context: WorkerTestContext;
+  /** Requests the counting Upstash front has received, by path. */
+  countingStats: Map<string, number>;
+  stop(): Promise<void>;
+};
+
+/**
+ * The real parts the worker talks to: redis-server behind two Upstash REST fronts, FerretDB,
+ * the bridge over mTLS with the worker's keys, and a software wallet. Tests and the benchmark
+ * both stand on it.
+ */
+export async function startEdgeStack(): Promise<EdgeStack> {
   const redis = await startRedisServer();
   const token = randomBytes(24).toString("hex");
   const upstash = await startUpstashRest({ redisUrl: redis.url, token });
@@ -68,15 +79,24 @@ export default async function setup(project: TestProject): Promise<() => Promise
     },
     superAdminPrivateKey: superAdmin.privateKey,
   };
-  project.provide("workerTestContext", context);
-
-  return async () => {
-    await bridge.stop();
-    prepared.cleanup();
-    await wallets.stop();
-    await mongo.stop();
-    await counting.stop();
-    await upstash.stop();
-    await redis.stop();
+  return {
+    context,
+    countingStats: counting.stats,
+    stop: async () => {
+      await bridge.stop();
+      prepared.cleanup();
+      await wallets.stop();
+      await mongo.stop();
+      await counting.stop();
+      await upstash.stop();
+      await redis.stop();
+    },
   };
+}
+
+/** Vitest global setup for the worker project: the stack, handed to Miniflare and the tests. */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const stack = await startEdgeStack();
+  project.provide("workerTestContext", stack.context);
+  return stack.stop;
 }

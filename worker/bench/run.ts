@@ -1,0 +1,144 @@
+/**
+ * `npm run bench -w worker`: numbers, not assertions. One workerd (Miniflare) runs the worker with
+ * its real bindings: Upstash REST over redis-server, and the bridge over mTLS with FerretDB.
+ */
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { type LoadResult, percentile } from "@tron-auth/infra/bench";
+import { build } from "esbuild";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { startEdgeStack } from "../test/setup/global.ts";
+import { workerBindings } from "../test/setup/miniflare-options.ts";
+import { httpLoad } from "./http-load.ts";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+async function bundle(): Promise<string> {
+  const outfile = join(ROOT, ".cache", "bench", "worker.mjs");
+  await build({
+    entryPoints: [join(import.meta.dirname, "bench-worker.ts")],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["module", "main"],
+    external: ["cloudflare:*", "node:*"],
+    outfile,
+    logLevel: "warning",
+  });
+  return outfile;
+}
+
+function compatibilityDate(): string {
+  const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
+  const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1];
+  if (!date) throw new Error("compatibility_date not found in wrangler.toml");
+  return date;
+}
+
+async function postJson<T>(url: string, body: unknown): Promise<T> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function main(): Promise<void> {
+  out("worker benchmark (workerd via Miniflare, real Upstash REST and mTLS bridge)");
+  const stack = await startEdgeStack();
+  const ctx = stack.context;
+  const scriptPath = await bundle();
+  // Miniflare 5 takes a wrangler-shaped config; the v4 option shape (what the vitest pool uses) converts.
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      modules: true,
+      scriptPath,
+      modulesRoot: dirname(scriptPath),
+      compatibilityDate: compatibilityDate(),
+      ...workerBindings(ctx, ctx.countingUpstashUrl),
+    }),
+  );
+  try {
+    const base = (await mf.ready).toString().replace(/\/$/, "");
+    const wallet = await postJson<{ privateKey: string; address: string }>(`${ctx.walletUrl}/wallets`, {});
+
+    const loginLatencies: number[] = [];
+    let accessToken = "";
+    for (let i = 0; i < 40; i++) {
+      const t0 = performance.now();
+      const { message } = await postJson<{ message: string }>(`${base}/v1/auth/challenge`, {
+        address: wallet.address,
+      });
+      const signedAt = performance.now();
+      // The wallet's signing time is the user's device, not the service: excluded.
+      const { signature } = await postJson<{ signature: string }>(`${ctx.walletUrl}/sign`, {
+        message,
+        privateKey: wallet.privateKey,
+      });
+      const t1 = performance.now();
+      ({ accessToken } = await postJson<{ accessToken: string }>(`${base}/v1/auth/login`, {
+        message,
+        signature,
+      }));
+      loginLatencies.push(signedAt - t0 + (performance.now() - t1));
+    }
+    loginLatencies.sort((a, b) => a - b);
+
+    const auth = { authorization: `Bearer ${accessToken}` };
+    out(
+      `\n  ${"route".padEnd(34)} ${"conns".padStart(5)} ${"req/s".padStart(8)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)}`,
+    );
+    const routes: [string, string, Record<string, string>][] = [
+      ["bare Hono route", "/bench/bare", {}],
+      ["ours: requireAuth (1 s liveness)", "/bench/ours", auth],
+      ["ours: requireFreshAuth (strict)", "/bench/ours-strict", auth],
+      ["hono/jwk (same Ed25519 key)", "/bench/hono-jwk", auth],
+    ];
+    const upstashPerRequest: Record<string, number> = {};
+    for (const connections of [1, 16]) {
+      for (const [, path, headers] of routes) await httpLoad(`${base}${path}`, headers, 300, connections);
+      // Interleaved rounds, median by throughput: one route never gets all the warm (or noisy) time.
+      const runs = new Map<string, LoadResult[]>();
+      for (let round = 0; round < 3; round++) {
+        for (const [name, path, headers] of routes) {
+          const before = totalRequests(stack.countingStats);
+          const total = connections === 1 ? 1_000 : 3_000;
+          const r = await httpLoad(`${base}${path}`, headers, total, connections);
+          if (path.startsWith("/bench/ours"))
+            upstashPerRequest[`${name}, ${connections} conn`] =
+              (totalRequests(stack.countingStats) - before) / total;
+          runs.set(name, [...(runs.get(name) ?? []), r]);
+        }
+      }
+      for (const [name, results] of runs) {
+        const r =
+          [...results].sort((x, y) => x.requests / x.seconds - y.requests / y.seconds)[1] ?? results[0];
+        if (!r) continue;
+        out(
+          `  ${name.padEnd(34)} ${String(connections).padStart(5)} ${(r.requests / r.seconds).toFixed(0).padStart(8)} ${r.p50.toFixed(2).padStart(8)} ${r.p99.toFixed(2).padStart(8)}`,
+        );
+      }
+    }
+    out("\n  Upstash requests per authenticated request:");
+    for (const [name, n] of Object.entries(upstashPerRequest)) out(`    ${name.padEnd(44)} ${n.toFixed(3)}`);
+    out(
+      `  login end to end (challenge + login, bridge over mTLS): p50 ${percentile(loginLatencies, 50).toFixed(1)} ms, p99 ${percentile(loginLatencies, 99).toFixed(1)} ms (n=40)`,
+    );
+  } finally {
+    await mf.dispose();
+    await stack.stop();
+  }
+}
+
+function totalRequests(stats: Map<string, number>): number {
+  let n = 0;
+  for (const v of stats.values()) n += v;
+  return n;
+}
+
+await main();
