@@ -7,7 +7,8 @@ import { exportJWK, generateKeyPair, type JWK } from "jose";
 
 const USAGE = `usage:
   npm run keys -- generate                     a new set with one key (paste into: wrangler secret put JWT_SIGNING_KEYS)
-  npm run keys -- rotate --current <file>      a new key first, then the current ones (drop old ones with --keep N)
+  npm run keys -- rotate --current <file>      a new key first, then the current ones (keep only N of them with --keep N)
+  npm run keys -- prune --current <file> --keep N   the first N keys (retire the old ones once their tokens expired)
   npm run keys -- public --current <file>      the public set (what /.well-known/jwks.json serves; the bridge's WORKER_JWKS)`;
 
 type KeySet = { keys: JWK[] };
@@ -49,6 +50,10 @@ async function main(): Promise<void> {
     if (!(keep >= 1)) fail("--keep must be a number >= 1");
     const current = readSet(values.current);
     console.log(JSON.stringify({ keys: [await newKey(), ...current.keys.slice(0, keep)] }));
+  } else if (command === "prune") {
+    const keep = Number(values.keep);
+    if (!(keep >= 1)) fail("--keep must be a number >= 1");
+    console.log(JSON.stringify({ keys: readSet(values.current).keys.slice(0, keep) }));
   } else if (command === "public") {
     const { keys } = readSet(values.current);
     console.log(
