@@ -168,26 +168,4 @@ describe("POST /internal/v1/login/verify", () => {
     const big = await t.call(LOGIN, { body: { message: "x".repeat(70_000), signature: "y" } });
     expect([big.status, big.body.code]).toEqual([413, "payload_too_large"]);
   });
-
-  it("records refusals the edge decided (reused nonce, wrong domain) when the worker reports them", async () => {
-    const erin = newWallet();
-    const res = await t.call("/internal/v1/audit/login-failures", {
-      body: { reason: "nonce_invalid", address: erin.address, ip: "198.51.100.9" },
-    });
-    expect(res.status).toBe(202);
-    const event = (await lastLoginEvent(erin.address)) as unknown as { details: unknown; client: unknown };
-    expect(event.details).toEqual({ reason: "nonce_invalid", source: "edge" });
-    expect(event.client).toEqual({ ip: "198.51.100.9" });
-    for (const body of [
-      { reason: "DROP TABLE" },
-      { reason: "nonce_invalid", address: "T1" },
-      { reason: "x", extra: 1 },
-    ]) {
-      expect((await t.call("/internal/v1/audit/login-failures", { body })).status).toBe(400);
-    }
-    expect(
-      (await t.call("/internal/v1/audit/login-failures", { body: { reason: "x_y" }, assertion: false }))
-        .status,
-    ).toBe(401);
-  });
 });

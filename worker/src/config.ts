@@ -21,6 +21,17 @@ const settingsSchema = z.object({
   CHALLENGE_TTL_SECONDS: intVar(300, 30, 900),
   /** How old a per-isolate "session is live" answer may be; 0 reads Redis on every request. */
   SESSION_CACHE_MS: intVar(1_000, 0, 5_000),
+  /** Sliding-window limits per window (DESIGN 5): by client IP, by user, and tighter for sign-in. */
+  RATE_LIMIT_WINDOW_SECONDS: intVar(60, 1, 3_600),
+  RATE_LIMIT_PUBLIC: intVar(100, 1, 1_000_000),
+  RATE_LIMIT_USER: intVar(1_000, 1, 1_000_000),
+  RATE_LIMIT_PRIVILEGED: intVar(10_000, 1, 1_000_000),
+  RATE_LIMIT_CHALLENGE: intVar(20, 1, 1_000_000),
+  RATE_LIMIT_LOGIN: intVar(10, 1, 1_000_000),
+  /** Failed logins for one address within the window that lock it, and for how long. */
+  LOCKOUT_THRESHOLD: intVar(5, 1, 100),
+  LOCKOUT_WINDOW_SECONDS: intVar(900, 1, 86_400),
+  LOCKOUT_SECONDS: intVar(900, 1, 86_400),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -25,6 +25,15 @@ export type Env = {
   REFRESH_GRACE_SECONDS?: string;
   CHALLENGE_TTL_SECONDS?: string;
   SESSION_CACHE_MS?: string;
+  RATE_LIMIT_WINDOW_SECONDS?: string;
+  RATE_LIMIT_PUBLIC?: string;
+  RATE_LIMIT_USER?: string;
+  RATE_LIMIT_PRIVILEGED?: string;
+  RATE_LIMIT_CHALLENGE?: string;
+  RATE_LIMIT_LOGIN?: string;
+  LOCKOUT_THRESHOLD?: string;
+  LOCKOUT_WINDOW_SECONDS?: string;
+  LOCKOUT_SECONDS?: string;
 };
 
 /** Who is calling, once the access token and its session have been checked. */
@@ -37,7 +46,10 @@ export type AuthContext = {
   loginAt: number;
 };
 
+/** The outcome of the request's rate-limit check, turned into RateLimit-* headers on the way out. */
+export type RateLimitState = { limit: number; remaining: number; reset: number };
+
 export type AppEnv = {
   Bindings: Env;
-  Variables: { requestId: string; auth: AuthContext };
+  Variables: { requestId: string; auth: AuthContext; rateLimit: RateLimitState };
 };

@@ -1,3 +1,4 @@
+import { AppError } from "@tron-auth/shared/problems";
 import { Redis } from "@upstash/redis/cloudflare";
 import type { Env } from "./env.ts";
 
@@ -20,4 +21,21 @@ export function redisFor(env: Env): Redis {
     cached = { key, client };
   }
   return cached.client;
+}
+
+/**
+ * Runs one Redis operation; a failure (Upstash unreachable, refused, timed out) becomes a clean
+ * 503 with Retry-After instead of a 500. Every path that needs Redis fails closed this way.
+ */
+export async function redisOp<T>(op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (cause) {
+    throw new AppError(
+      "service_unavailable",
+      "Session storage is unavailable; try again shortly.",
+      { retryAfter: 5 },
+      { cause },
+    );
+  }
 }

@@ -74,7 +74,7 @@ describe("login refusals: 401 login_failed for the client, the precise reason in
       const res = await call("/v1/auth/login", { body: await forged(wallet, edit) });
       expect([res.status, res.body.code]).toEqual([401, "login_failed"]);
       expect(res.body.detail).toBe("The sign-in could not be verified.");
-      expect(await auditedReason(wallet.address)).toBe(reason);
+      await expect.poll(() => auditedReason(wallet.address), { timeout: 10_000 }).toBe(reason);
     });
   }
 
@@ -85,7 +85,7 @@ describe("login refusals: 401 login_failed for the client, the precise reason in
     expect((await call("/v1/auth/login", { body })).status).toBe(200);
     const again = await call("/v1/auth/login", { body });
     expect([again.status, again.body.code]).toEqual([401, "login_failed"]);
-    expect(await auditedReason(wallet.address)).toBe("nonce_invalid");
+    await expect.poll(() => auditedReason(wallet.address), { timeout: 10_000 }).toBe("nonce_invalid");
   });
 
   it("lets exactly one of two concurrent logins with the same message through", async () => {
@@ -102,7 +102,7 @@ describe("login refusals: 401 login_failed for the client, the precise reason in
     const stolen = await forged(mallory, () => ({ nonce }));
     const res = await call("/v1/auth/login", { body: stolen });
     expect(res.status).toBe(401);
-    expect(await auditedReason(mallory.address)).toBe("nonce_invalid");
+    await expect.poll(() => auditedReason(mallory.address), { timeout: 10_000 }).toBe("nonce_invalid");
   });
 
   it("refuses another key's signature and a malformed one (reasons recorded by the bridge)", async () => {
@@ -110,14 +110,14 @@ describe("login refusals: 401 login_failed for the client, the precise reason in
     const { message } = await challenge(alice.address);
     const res = await call("/v1/auth/login", { body: { message, signature: await sign(message, bob) } });
     expect([res.status, res.body.code]).toEqual([401, "login_failed"]);
-    expect(await auditedReason(alice.address)).toBe("signature_mismatch");
+    await expect.poll(() => auditedReason(alice.address), { timeout: 10_000 }).toBe("signature_mismatch");
     const carol = await newWallet();
     const second = await challenge(carol.address);
     const bad = await call("/v1/auth/login", {
       body: { message: second.message, signature: `0x${"ab".repeat(65)}` },
     });
     expect(bad.status).toBe(401);
-    expect(await auditedReason(carol.address)).toBe("signature_malformed");
+    await expect.poll(() => auditedReason(carol.address), { timeout: 10_000 }).toBe("signature_malformed");
   });
 
   it("answers 503 bridge_unavailable with Retry-After when the bridge is down", async () => {

@@ -1,8 +1,8 @@
+import { type AuditEvent, type AuditEventInput, auditEventSchema } from "@tron-auth/shared/protocol";
 import type { Collection, Db, Filter } from "mongodb";
 import { z } from "zod";
 import { decodeCursor, encodeCursor } from "../db/cursor.ts";
 import { isDuplicateKeyError } from "../db/mongo.ts";
-import { type AuditEvent, type AuditEventInput, auditEventSchema } from "./event.ts";
 import { type Json, maskDetails } from "./mask.ts";
 
 type AuditDoc = Omit<AuditEvent, "id" | "details"> & { _id: string; details: Json };

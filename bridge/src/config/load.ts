@@ -20,6 +20,9 @@ export function loadBridgeConfig(env: Record<string, string | undefined>): Bridg
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = bridgeEnvSchema.safeParse(present);
   const problems = parsed.success ? [] : describeIssues(parsed.error.issues);
-  if (!parsed.success) throw new ConfigError(problems);
+  if (present.UPSTASH_REDIS_REST_URL && !present.UPSTASH_REDIS_REST_TOKEN) {
+    problems.push("UPSTASH_REDIS_REST_TOKEN: required when UPSTASH_REDIS_REST_URL is set");
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   return parsed.data;
 }

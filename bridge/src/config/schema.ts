@@ -78,6 +78,16 @@ export const bridgeEnvSchema = z.object({
   BOOTSTRAP_SUPER_ADMIN_ADDRESS: commaList.pipe(z.array(tronAddress).max(5)).default([]),
   AUDIT_RETENTION_DAYS: positiveInt(90, 3650),
   AUDIT_PURGE_INTERVAL_MINUTES: positiveInt(60, 24 * 60),
+  /** The worker's Upstash: the bridge drains the audit outbox stream from it. Unset: no drain. */
+  UPSTASH_REDIS_REST_URL: z.url().optional(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+  AUDIT_OUTBOX_CONSUMER: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+    .default("bridge-1"),
+  AUDIT_OUTBOX_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
+  /** Undrained events beyond this make readiness "degraded". */
+  AUDIT_OUTBOX_MAX_LAG: positiveInt(1_000, 10_000_000),
   ENABLE_HARDWARE_WALLET: bool.default(false),
   SHUTDOWN_TIMEOUT_SECONDS: positiveInt(10, 300),
   /** Plain-HTTP health listener on loopback only, for the container HEALTHCHECK (no client cert there). */

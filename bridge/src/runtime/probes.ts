@@ -1,3 +1,4 @@
+import type { OutboxDrain } from "../audit/outbox-drain.ts";
 import type { PurgeTimer } from "../audit/purge-timer.ts";
 import type { Database } from "../db/mongo.ts";
 import type { Probe } from "../health/report.ts";
@@ -8,8 +9,22 @@ export function bridgeProbes(deps: {
   purge: PurgeTimer;
   purgeIntervalMs: number;
   walletEnabled: boolean;
+  outbox: OutboxDrain | undefined;
+  outboxIntervalMs: number;
+  maxOutboxLag: number;
 }): Probe[] {
   return [
+    {
+      name: "audit_outbox",
+      critical: false,
+      check: async () => {
+        if (!deps.outbox) return "disabled";
+        const s = deps.outbox.state();
+        const stale = !s.lastRunAt || Date.now() - s.lastRunAt.getTime() > 5 * deps.outboxIntervalMs + 5_000;
+        if (s.lastError || stale) return "unhealthy";
+        return (s.lag ?? 0) > deps.maxOutboxLag ? "degraded" : "healthy";
+      },
+    },
     {
       name: "database",
       critical: true,

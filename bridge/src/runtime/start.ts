@@ -1,5 +1,7 @@
+import { Redis } from "@upstash/redis";
 import type { Logger } from "pino";
 import { createApp } from "../app.ts";
+import { type OutboxDrain, startOutboxDrain } from "../audit/outbox-drain.ts";
 import { startAuditPurge } from "../audit/purge-timer.ts";
 import { AuditStore } from "../audit/store.ts";
 import { createAssertionVerifier } from "../auth/assertion.ts";
@@ -23,9 +25,32 @@ export type RunningBridge = {
   healthUrl: string;
   /** Re-reads the certificate files; new connections use them, the listener stays up. */
   reloadTls(): Promise<void>;
+  /** One drain of the audit outbox now (it also runs on its interval); 0 without an outbox. */
+  drainOutbox(): Promise<number>;
   /** Stops accepting, finishes in-flight requests (up to the shutdown timeout), then closes MongoDB. */
   stop(): Promise<void>;
 };
+
+function startOutbox(config: BridgeEnv, audit: AuditStore, log: Logger): OutboxDrain | undefined {
+  if (!config.UPSTASH_REDIS_REST_URL || !config.UPSTASH_REDIS_REST_TOKEN) {
+    log.warn("UPSTASH_REDIS_REST_URL not set: the worker's audit outbox is not drained");
+    return undefined;
+  }
+  // Raw strings: the outbox entries are JSON the drain validates itself.
+  const redis = new Redis({
+    url: config.UPSTASH_REDIS_REST_URL,
+    token: config.UPSTASH_REDIS_REST_TOKEN,
+    automaticDeserialization: false,
+    enableAutoPipelining: false,
+  });
+  return startOutboxDrain({
+    redis,
+    audit,
+    consumer: config.AUDIT_OUTBOX_CONSUMER,
+    intervalMs: config.AUDIT_OUTBOX_POLL_MS,
+    log,
+  });
+}
 
 /** The composition root: configuration in, a listening bridge out. Used by main.ts and by tests. */
 export async function startBridge(config: BridgeEnv, log: Logger): Promise<RunningBridge> {
@@ -42,11 +67,15 @@ export async function startBridge(config: BridgeEnv, log: Logger): Promise<Runni
     const purgeIntervalMs = config.AUDIT_PURGE_INTERVAL_MINUTES * 60_000;
     const purge = startAuditPurge(audit, purgeIntervalMs, log);
     void purge.runNow();
+    const outbox = startOutbox(config, audit, log);
     const probes = bridgeProbes({
       db: database,
       purge,
       purgeIntervalMs,
       walletEnabled: config.ENABLE_HARDWARE_WALLET,
+      outbox,
+      outboxIntervalMs: config.AUDIT_OUTBOX_POLL_MS,
+      maxOutboxLag: config.AUDIT_OUTBOX_MAX_LAG,
     });
     const expected = { domain: config.SIWT_DOMAIN, uri: config.SIWT_URI, chainId: config.SIWT_CHAIN_ID };
     const app = createApp({
@@ -84,8 +113,10 @@ export async function startBridge(config: BridgeEnv, log: Logger): Promise<Runni
       port: server.port,
       healthUrl: health.url,
       reloadTls: async () => server.reloadTls(await readTlsMaterial(config)),
+      drainOutbox: () => outbox?.drainOnce() ?? Promise.resolve(0),
       stop: async () => {
         purge.stop();
+        await outbox?.stop();
         await Promise.all([server.close(config.SHUTDOWN_TIMEOUT_SECONDS * 1000), health.close()]);
         await database.close();
       },

@@ -1,2 +1,3 @@
+export * from "./audit-event.ts";
 export * from "./bridge-api.ts";
 export * from "./internal-assertion.ts";

@@ -1,4 +1,5 @@
 import type { Redis } from "@upstash/redis/cloudflare";
+import { redisOp } from "../redis.ts";
 
 const nonceKey = (nonce: string) => `ta:nonce:${nonce}`;
 
@@ -9,7 +10,7 @@ export async function storeNonce(
   address: string,
   ttlSeconds: number,
 ): Promise<void> {
-  await redis.set(nonceKey(nonce), address, { ex: ttlSeconds, nx: true });
+  await redisOp(() => redis.set(nonceKey(nonce), address, { ex: ttlSeconds, nx: true }));
 }
 
 /**
@@ -17,6 +18,6 @@ export async function storeNonce(
  * one sees the address. Returns whether the nonce existed and was bound to `address`.
  */
 export async function consumeNonce(redis: Redis, nonce: string, address: string): Promise<boolean> {
-  const bound = await redis.getdel<string>(nonceKey(nonce));
+  const bound = await redisOp(() => redis.getdel<string>(nonceKey(nonce)));
   return typeof bound === "string" && bound === address;
 }

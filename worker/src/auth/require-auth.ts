@@ -1,11 +1,14 @@
-import { roleSchema } from "@tron-auth/shared/auth";
+import { type Role, roleSchema } from "@tron-auth/shared/auth";
 import { AppError } from "@tron-auth/shared/problems";
 import { createMiddleware } from "hono/factory";
 import { z } from "zod";
 import { settingsOf } from "../config.ts";
-import type { AppEnv } from "../env.ts";
-import { redisFor } from "../redis.ts";
+import type { AppEnv, Env } from "../env.ts";
+import { consume, rateLimited, type Tier } from "../limits/limiter.ts";
+import { redisFor, redisOp } from "../redis.ts";
+import { endedByLockdown } from "../sessions/epoch.ts";
 import { type LiveSession, livenessCache } from "../sessions/liveness-cache.ts";
+import { SESSION_STATE } from "../sessions/scripts.ts";
 import { sessionKeys } from "../sessions/store.ts";
 import { keyRingFrom } from "../tokens/keys.ts";
 import { verifyAccessTokenCached } from "../tokens/verified-cache.ts";
@@ -13,18 +16,26 @@ import { verifyAccessTokenCached } from "../tokens/verified-cache.ts";
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 const MAX_TOKEN_LENGTH = 4096;
 
-const liveSessionSchema = z.tuple([
+const stateSchema = z.tuple([
   z.string(),
   z.union([z.string(), z.array(roleSchema)]),
   z.coerce.number(),
+  z.string().nullable().optional(),
 ]);
+const rolesJson = z.array(roleSchema);
+
+/** The token's roles pick the tier (the session's roles arrive in the same round trip). */
+function tierOf(roles: readonly Role[]): Tier {
+  return roles.includes("ADMIN") || roles.includes("SUPER_ADMIN") ? "privileged" : "user";
+}
 
 /**
- * The hot path: verify the access token locally, then prove the session is live (and read its
- * current roles) with one Redis read, auto-pipelined with the rate limiter's calls in the same
- * tick, or from the isolate's liveness cache when it saw the session live recently enough.
+ * The hot path: verify the access token locally, then, in one auto-pipelined Upstash request,
+ * take a unit from the user's rate limit and prove the session is live (reading its current
+ * roles and the lockdown epoch). The session half is skipped when this isolate saw the session
+ * live within `maxStalenessMs`.
  */
-function authenticate(staleness: (env: AppEnv["Bindings"]) => number) {
+function authenticate(staleness: (env: Env) => number) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header("authorization") ?? "";
     const match = header.length <= MAX_TOKEN_LENGTH ? BEARER.exec(header) : null;
@@ -36,10 +47,14 @@ function authenticate(staleness: (env: AppEnv["Bindings"]) => number) {
       issuer: settings.JWT_ISSUER,
       audience: settings.JWT_AUDIENCE,
     });
-    const live = await liveSession(c.env, claims.sid, staleness(c.env));
-    if (!live || live.uid !== claims.sub) {
+    const [limit, live] = await Promise.all([
+      consume(c.env, tierOf(claims.roles), `u:${claims.sub}`),
+      liveSession(c.env, claims.sid, staleness(c.env)),
+    ]);
+    c.set("rateLimit", limit);
+    if (!live || live.uid !== claims.sub)
       throw new AppError("session_revoked", "This session has ended. Sign in again.");
-    }
+    if (!limit.success) throw rateLimited(limit);
     c.set("auth", {
       userId: claims.sub,
       address: claims.addr,
@@ -51,30 +66,28 @@ function authenticate(staleness: (env: AppEnv["Bindings"]) => number) {
   });
 }
 
-async function liveSession(
-  env: AppEnv["Bindings"],
-  sid: string,
-  maxStalenessMs: number,
-): Promise<LiveSession | undefined> {
+async function liveSession(env: Env, sid: string, maxStalenessMs: number): Promise<LiveSession | undefined> {
   const now = Date.now();
   if (maxStalenessMs > 0) {
     const cached = livenessCache.get(sid, now);
     if (cached) return cached;
   }
-  const fields = await redisFor(env).hmget<Record<string, unknown>>(
-    sessionKeys.sessionKey(sid),
-    "uid",
-    "roles",
-    "loginAt",
+  const raw = await redisOp(() =>
+    redisFor(env).eval<string[], unknown[]>(
+      SESSION_STATE,
+      [sessionKeys.sessionKey(sid), sessionKeys.EPOCH_KEY],
+      [],
+    ),
   );
-  const parsed = fields ? liveSessionSchema.safeParse([fields.uid, fields.roles, fields.loginAt]) : undefined;
-  if (!parsed?.success) {
+  const parsed = stateSchema.safeParse(Array.isArray(raw) ? raw : []);
+  if (!parsed.success || endedByLockdown(parsed.data[3], sid, parsed.data[2])) {
     livenessCache.forget(sid);
     return undefined;
   }
   const [uid, rolesRaw, loginAt] = parsed.data;
-  const roles = z.array(roleSchema).parse(typeof rolesRaw === "string" ? JSON.parse(rolesRaw) : rolesRaw);
-  const session = { uid, roles, loginAt };
+  const roles = rolesJson.safeParse(typeof rolesRaw === "string" ? JSON.parse(rolesRaw) : rolesRaw);
+  if (!roles.success) return undefined;
+  const session = { uid, roles: roles.data, loginAt };
   if (maxStalenessMs > 0) livenessCache.remember(sid, session, now + maxStalenessMs);
   return session;
 }

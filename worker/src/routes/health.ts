@@ -1,6 +1,8 @@
-import { Hono } from "hono";
+import { z } from "zod";
 import { callBridge } from "../bridge/client.ts";
-import type { AppEnv, Env } from "../env.ts";
+import type { Env } from "../env.ts";
+import type { Define } from "../http/define.ts";
+import { PUBLIC } from "../http/routes.ts";
 import { redisFor } from "../redis.ts";
 
 type DependencyState = "healthy" | "unhealthy";
@@ -29,22 +31,46 @@ async function probeBridge(env: Env): Promise<DependencyState> {
   }
 }
 
+const healthResponse = z.object({
+  status: z.enum(["healthy", "degraded", "unhealthy"]),
+  service: z.literal("auth-edge"),
+  version: z.string(),
+  timestamp: z.iso.datetime(),
+  dependencies: z.object({
+    redis: z.enum(["healthy", "unhealthy"]),
+    bridge: z.enum(["healthy", "unhealthy"]),
+  }),
+});
+
 /**
  * Redis carries every authenticated request, so without it the edge is unhealthy (503). Without
  * the bridge, tokens still verify and refresh at the edge (DESIGN section 1): degraded, still 200.
  */
-export const healthRoutes = new Hono<AppEnv>().get("/health", async (c) => {
-  const [redis, bridge] = await Promise.all([probeRedis(c.env), probeBridge(c.env)]);
-  const status = redis === "unhealthy" ? "unhealthy" : bridge === "unhealthy" ? "degraded" : "healthy";
-  return c.json(
+export function registerHealthRoutes(define: Define): void {
+  define(
     {
-      status,
-      service: "auth-edge",
-      version: c.env.SERVICE_VERSION ?? "1.0.0",
-      timestamp: new Date().toISOString(),
-      dependencies: { redis, bridge },
+      method: "get",
+      path: "/health",
+      access: PUBLIC,
+      tag: "health",
+      status: 200,
+      summary: "Health with dependencies",
+      response: healthResponse,
     },
-    status === "unhealthy" ? 503 : 200,
-    { "Cache-Control": "no-store" },
+    async (c) => {
+      const [redis, bridge] = await Promise.all([probeRedis(c.env), probeBridge(c.env)]);
+      const status = redis === "unhealthy" ? "unhealthy" : bridge === "unhealthy" ? "degraded" : "healthy";
+      return c.json(
+        {
+          status,
+          service: "auth-edge",
+          version: c.env.SERVICE_VERSION ?? "1.0.0",
+          timestamp: new Date().toISOString(),
+          dependencies: { redis, bridge },
+        },
+        status === "unhealthy" ? 503 : 200,
+        { "Cache-Control": "no-store" },
+      );
+    },
   );
-});
+}

@@ -1,9 +1,25 @@
-import { Hono } from "hono";
-import type { AppEnv } from "../env.ts";
+import { z } from "zod";
+import type { Define } from "../http/define.ts";
+import { PUBLIC } from "../http/routes.ts";
 import { keyRingFrom } from "../tokens/keys.ts";
 
-/** Public keys only (the `d` of each key never leaves keys.ts); cacheable for five minutes. */
-export const jwksRoutes = new Hono<AppEnv>().get("/.well-known/jwks.json", async (c) => {
-  const ring = await keyRingFrom(c.env.JWT_SIGNING_KEYS);
-  return c.json(ring.publicJwks, 200, { "Cache-Control": "public, max-age=300" });
-});
+const jwksResponse = z.object({ keys: z.array(z.record(z.string(), z.unknown())) });
+
+export function registerJwksRoutes(define: Define): void {
+  define(
+    {
+      method: "get",
+      path: "/.well-known/jwks.json",
+      access: PUBLIC,
+      tag: "keys",
+      status: 200,
+      summary: "Public signing keys",
+      response: jwksResponse,
+    },
+    // Public keys only (the `d` of each key never leaves keys.ts); cacheable for five minutes.
+    async (c) =>
+      c.json((await keyRingFrom(c.env.JWT_SIGNING_KEYS)).publicJwks, 200, {
+        "Cache-Control": "public, max-age=300",
+      }),
+  );
+}

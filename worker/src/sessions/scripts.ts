@@ -56,3 +56,35 @@ export const REVOKE_SESSION = `
 redis.call('ZREM', KEYS[2], ARGV[1])
 return redis.call('DEL', KEYS[1])
 `;
+
+/**
+ * The hot path's one command. KEYS: session, lockdown epoch. Returns {uid, roles, loginAt,
+ * epoch}: nil fields for a missing session; epoch is "<ms>:<exempt sid>" or nil. A script (not
+ * HMGET) so it is a write-mode command and @upstash/redis auto-pipelines it together with the
+ * rate limiter's script into one HTTP request.
+ */
+export const SESSION_STATE = `
+local s = redis.call('HMGET', KEYS[1], 'uid', 'roles', 'loginAt')
+return {s[1], s[2], s[3], redis.call('GET', KEYS[2])}
+`;
+
+/** KEYS: user index. ARGV: session key prefix, roles JSON. New roles on every live session of a user. */
+export const SET_USER_ROLES = `
+local n = 0
+for _, sid in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  if redis.call('EXISTS', ARGV[1] .. sid) == 1 then
+    redis.call('HSET', ARGV[1] .. sid, 'roles', ARGV[2]); n = n + 1
+  else
+    redis.call('ZREM', KEYS[1], sid)
+  end
+end
+return n
+`;
+
+/** KEYS: user index. ARGV: session key prefix. Ends every session of a user; returns their ids. */
+export const REVOKE_USER = `
+local sids = redis.call('ZRANGE', KEYS[1], 0, -1)
+for _, sid in ipairs(sids) do redis.call('DEL', ARGV[1] .. sid) end
+redis.call('DEL', KEYS[1])
+return sids
+`;

@@ -1,8 +1,9 @@
 import { type Role, roleSchema } from "@tron-auth/shared/auth";
 import type { Redis } from "@upstash/redis/cloudflare";
 import { z } from "zod";
+import { redisOp } from "../redis.ts";
 import { livenessCache } from "./liveness-cache.ts";
-import { CREATE_SESSION, REVOKE_SESSION, ROTATE_REFRESH } from "./scripts.ts";
+import { CREATE_SESSION, REVOKE_SESSION, REVOKE_USER, ROTATE_REFRESH, SET_USER_ROLES } from "./scripts.ts";
 
 const PREFIX = "ta:sess:";
 const sessionKey = (sid: string) => `${PREFIX}${sid}`;
@@ -98,10 +99,8 @@ export class SessionStore {
       PREFIX,
     ];
     for (const [k, v] of Object.entries(fields)) args.push(k, v);
-    const evicted = await this.#redis.eval<string[], string[]>(
-      CREATE_SESSION,
-      [sessionKey(s.sid), userIndexKey(s.userId)],
-      args,
+    const evicted = await redisOp(() =>
+      this.#redis.eval<string[], string[]>(CREATE_SESSION, [sessionKey(s.sid), userIndexKey(s.userId)], args),
     );
     const ids = Array.isArray(evicted) ? evicted.map(String) : [];
     for (const id of ids) livenessCache.forget(id);
@@ -109,7 +108,7 @@ export class SessionStore {
   }
 
   async get(sid: string): Promise<SessionRecord | null> {
-    const raw = await this.#redis.hgetall<Record<string, unknown>>(sessionKey(sid));
+    const raw = await redisOp(() => this.#redis.hgetall<Record<string, unknown>>(sessionKey(sid)));
     return raw ? toRecord(sid, raw) : null;
   }
 
@@ -122,10 +121,12 @@ export class SessionStore {
     now: number,
   ): Promise<RotateOutcome> {
     const graceMs = this.#settings.graceSeconds * 1000;
-    const result = await this.#redis.eval<string[], unknown[]>(
-      ROTATE_REFRESH,
-      [sessionKey(sid), userIndexKey(userId), graceKey(sid)],
-      [sid, hashes.presented, hashes.fresh, String(now), String(graceMs), sealedPair],
+    const result = await redisOp(() =>
+      this.#redis.eval<string[], unknown[]>(
+        ROTATE_REFRESH,
+        [sessionKey(sid), userIndexKey(userId), graceKey(sid)],
+        [sid, hashes.presented, hashes.fresh, String(now), String(graceMs), sealedPair],
+      ),
     );
     const [outcome, owner, box] = (Array.isArray(result) ? result : []).map(String);
     if (outcome === "reuse" || outcome === "gone") livenessCache.forget(sid);
@@ -137,16 +138,36 @@ export class SessionStore {
 
   async revoke(sid: string, userId: string): Promise<boolean> {
     livenessCache.forget(sid);
-    const deleted = await this.#redis.eval<string[], number>(
-      REVOKE_SESSION,
-      [sessionKey(sid), userIndexKey(userId)],
-      [sid],
+    const deleted = await redisOp(() =>
+      this.#redis.eval<string[], number>(REVOKE_SESSION, [sessionKey(sid), userIndexKey(userId)], [sid]),
     );
     return Number(deleted) > 0;
   }
 
+  /** Role changes reach every live session of the user at once (requireAuth reads them there). */
+  async setRolesForUser(userId: string, roles: readonly Role[]): Promise<number> {
+    const n = await redisOp(() =>
+      this.#redis.eval<string[], number>(
+        SET_USER_ROLES,
+        [userIndexKey(userId)],
+        [PREFIX, JSON.stringify(roles)],
+      ),
+    );
+    return Number(n);
+  }
+
+  /** Ends every session of a user (lock, disable). */
+  async revokeAllForUser(userId: string): Promise<string[]> {
+    const sids = await redisOp(() =>
+      this.#redis.eval<string[], string[]>(REVOKE_USER, [userIndexKey(userId)], [PREFIX]),
+    );
+    const ids = Array.isArray(sids) ? sids.map(String) : [];
+    for (const sid of ids) livenessCache.forget(sid);
+    return ids;
+  }
+
   async listForUser(userId: string): Promise<SessionRecord[]> {
-    const sids = await this.#redis.zrange<string[]>(userIndexKey(userId), 0, -1);
+    const sids = await redisOp(() => this.#redis.zrange<string[]>(userIndexKey(userId), 0, -1));
     const records = await Promise.all(sids.map((sid) => this.get(String(sid))));
     return records.filter((r): r is SessionRecord => r !== null).sort((a, b) => b.createdAt - a.createdAt);
   }
@@ -170,4 +191,7 @@ function toRecord(sid: string, raw: Record<string, unknown>): SessionRecord | nu
   };
 }
 
-export const sessionKeys = { sessionKey, userIndexKey };
+/** "<ms>:<exempt sid>": sessions that logged in before `ms` are over (lockdown), except one. */
+const EPOCH_KEY = "ta:sessions:epoch";
+
+export const sessionKeys = { sessionKey, userIndexKey, EPOCH_KEY };

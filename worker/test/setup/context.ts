@@ -5,6 +5,8 @@ export type WorkerTestContext = {
   /** A second Upstash REST front on the same Redis, used only by the round-trip counting test. */
   countingUpstashUrl: string;
   bridgeAddress: string;
+  /** POST /stop and /start take the bridge down and bring it back (same port, same database). */
+  bridgeControlUrl: string;
   /** A loopback port where nothing listens: the bridge is down. */
   downBridgeAddress: string;
   caPem: string;

@@ -11,6 +11,7 @@ import { startRedisServer } from "@tron-auth/infra/redis-server";
 import { startUpstashRest } from "@tron-auth/infra/upstash-rest";
 import { exportJWK, generateKeyPair, type JWK } from "jose";
 import type { TestProject } from "vitest/node";
+import { startBridgeControl } from "./bridge-control.ts";
 import type { WorkerTestContext } from "./context.ts";
 import { startWalletService } from "./wallet-service.ts";
 
@@ -52,8 +53,15 @@ export async function startEdgeStack(): Promise<EdgeStack> {
     INTERNAL_ISSUER: ISSUER,
     BOOTSTRAP_SUPER_ADMIN_ADDRESS: superAdmin.address,
     LOG_LEVEL: "warn",
+    // A fixed port, so the bridge can be stopped and started again behind the same binding.
+    BRIDGE_PORT: String(await freePort()),
+    UPSTASH_REDIS_REST_URL: upstash.url,
+    UPSTASH_REDIS_REST_TOKEN: token,
+    AUDIT_OUTBOX_POLL_MS: "200",
   });
-  const bridge = await startBridge(loadBridgeConfig(prepared.env), createLogger({ level: "warn" }));
+  const bridge = await startBridgeControl(() =>
+    startBridge(loadBridgeConfig(prepared.env), createLogger({ level: "warn" })),
+  );
   const foreignCa = await createCa({ commonName: "someone else's CA" });
   const foreignClient = await issueClientCert(foreignCa, { commonName: CLIENT_COMMON_NAME });
   const ring = (...keys: JWK[]) => JSON.stringify({ keys });
@@ -62,7 +70,8 @@ export async function startEdgeStack(): Promise<EdgeStack> {
     upstashUrl: upstash.url,
     upstashToken: upstash.token,
     countingUpstashUrl: counting.url,
-    bridgeAddress: `127.0.0.1:${bridge.port}`,
+    bridgeAddress: `127.0.0.1:${prepared.env.BRIDGE_PORT}`,
+    bridgeControlUrl: bridge.url,
     downBridgeAddress: `127.0.0.1:${await freePort()}`,
     caPem: prepared.ca.certPem,
     clientKeypair: { certificateChain: prepared.client.certPem, privateKey: prepared.client.keyPem },

@@ -27,6 +27,12 @@ export function workerBindings(ctx: WorkerTestContext, upstashUrl = ctx.upstashU
       SIWT_DOMAIN: ctx.siwt.domain,
       SIWT_URI: ctx.siwt.uri,
       SIWT_CHAIN_ID: ctx.siwt.chainId,
+      // Tests share one client IP; the limit tests set their own tight limits per request.
+      RATE_LIMIT_PUBLIC: "1000000",
+      RATE_LIMIT_USER: "1000000",
+      RATE_LIMIT_PRIVILEGED: "1000000",
+      RATE_LIMIT_CHALLENGE: "1000000",
+      RATE_LIMIT_LOGIN: "1000000",
     },
     serviceBindings: {
       BRIDGE: bridge(ctx.clientKeypair),

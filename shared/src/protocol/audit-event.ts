@@ -1,6 +1,9 @@
 import { z } from "zod";
 
-/** Okta-like audit event (DESIGN section 8). The id is the producer's, so redelivery is idempotent. */
+/**
+ * Okta-like audit event (DESIGN section 8). The id is the producer's, so redelivery is
+ * idempotent. The worker writes these into the Redis outbox stream; the bridge stores them.
+ */
 export const auditEventSchema = z.object({
   id: z
     .string()
@@ -27,3 +30,9 @@ export const auditEventSchema = z.object({
 
 export type AuditEventInput = z.input<typeof auditEventSchema>;
 export type AuditEvent = z.infer<typeof auditEventSchema>;
+
+/** The Redis stream the worker appends audit events to and the bridge drains. */
+export const AUDIT_OUTBOX_STREAM = "ta:audit:outbox";
+export const AUDIT_OUTBOX_GROUP = "auth-bridge";
+/** The stream entry's single field: the event as JSON. */
+export const AUDIT_OUTBOX_FIELD = "event";

@@ -1,0 +1,73 @@
+import { z } from "zod";
+import type { Env } from "../env.ts";
+import { redisFor, redisOp } from "../redis.ts";
+import { formatEpoch } from "../sessions/epoch.ts";
+import { sessionKeys } from "../sessions/store.ts";
+
+const STATE_KEY = "ta:lockdown";
+
+export const lockdownState = z.object({
+  active: z.boolean(),
+  signing: z.boolean(),
+  sessionsEndedAt: z.iso.datetime().nullable(),
+  by: z.string().nullable(),
+  at: z.iso.datetime().nullable(),
+});
+export type LockdownState = z.infer<typeof lockdownState>;
+
+const stored = z.object({
+  signing: z.enum(["0", "1"]),
+  sessionsEndedAt: z.string(),
+  by: z.string(),
+  at: z.string(),
+});
+
+const INACTIVE: LockdownState = { active: false, signing: false, sessionsEndedAt: null, by: null, at: null };
+
+async function read(env: Env): Promise<LockdownState> {
+  const raw = await redisOp(() => redisFor(env).hgetall<Record<string, unknown>>(STATE_KEY));
+  const parsed = stored.safeParse(
+    raw ? Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, String(v)])) : undefined,
+  );
+  if (!parsed.success) return INACTIVE;
+  const s = parsed.data;
+  return {
+    active: true,
+    signing: s.signing === "1",
+    sessionsEndedAt: s.sessionsEndedAt || null,
+    by: s.by,
+    at: s.at,
+  };
+}
+
+/**
+ * The SUPER_ADMIN's emergency brake. `signing` freezes wallet signing until lifted; `sessions`
+ * ends every session that exists now except the caller's (through the epoch the hot path reads),
+ * and lifting the lockdown does not bring them back.
+ */
+export const lockdown = {
+  read,
+
+  async engage(
+    env: Env,
+    request: { signing: boolean; sessions: boolean },
+    actor: { userId: string; sid: string },
+  ) {
+    const now = Date.now();
+    const redis = redisFor(env);
+    if (request.sessions) await redisOp(() => redis.set(sessionKeys.EPOCH_KEY, formatEpoch(now, actor.sid)));
+    const previous = await read(env);
+    const state = {
+      signing: request.signing || previous.signing ? "1" : "0",
+      sessionsEndedAt: request.sessions ? new Date(now).toISOString() : (previous.sessionsEndedAt ?? ""),
+      by: actor.userId,
+      at: new Date(now).toISOString(),
+    };
+    await redisOp(() => redis.hset(STATE_KEY, state));
+    return read(env);
+  },
+
+  async lift(env: Env): Promise<void> {
+    await redisOp(() => redisFor(env).del(STATE_KEY));
+  },
+};

@@ -1,0 +1,52 @@
+import { AUDIT_OUTBOX_FIELD, AUDIT_OUTBOX_STREAM, type AuditEventInput } from "@tron-auth/shared/protocol";
+import type { Context } from "hono";
+import type { AppEnv } from "../env.ts";
+import { inBackground } from "../http/background.ts";
+import { clientIp } from "../http/request-id.ts";
+import { redisFor } from "../redis.ts";
+
+/** Enough for a long bridge outage; beyond it the oldest events go (approximate trim, O(1)). */
+const OUTBOX_MAX_LENGTH = 100_000;
+
+export type EdgeEvent = Omit<AuditEventInput, "id" | "at" | "client" | "requestId">;
+
+function eventId(now: number): string {
+  const random = crypto.getRandomValues(new Uint8Array(10));
+  return `evt_${now.toString(16).padStart(12, "0")}${[...random].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/**
+ * Appends an audit event to the Redis outbox after the response (waitUntil): the bridge drains
+ * it into MongoDB. The id is made here, so a redelivery is stored once. A failed append is logged
+ * (without details) and dropped: auditing never fails a request.
+ */
+export function recordAudit(c: Context<AppEnv>, event: EdgeEvent): Promise<void> {
+  const now = Date.now();
+  const ip = clientIp(c.req);
+  const userAgent = (c.req.header("user-agent") ?? "").slice(0, 512);
+  const full: AuditEventInput = {
+    ...event,
+    id: eventId(now),
+    at: new Date(now).toISOString(),
+    client: { ...(ip ? { ip } : {}), ...(userAgent ? { userAgent } : {}) },
+    requestId: c.var.requestId,
+  };
+  const append = redisFor(c.env)
+    .xadd(
+      AUDIT_OUTBOX_STREAM,
+      "*",
+      { [AUDIT_OUTBOX_FIELD]: JSON.stringify(full) },
+      { trim: { type: "MAXLEN", threshold: OUTBOX_MAX_LENGTH, comparison: "~" } },
+    )
+    .catch(() => {
+      console.warn(
+        JSON.stringify({
+          level: "warn",
+          msg: "audit outbox append failed",
+          type: event.type,
+          requestId: c.var.requestId,
+        }),
+      );
+    });
+  return inBackground(c, append);
+}

@@ -1,0 +1,60 @@
+import type { Permission } from "@tron-auth/shared/auth";
+import type { Handler, Hono, MiddlewareHandler } from "hono";
+import type { z } from "zod";
+import type { AppEnv } from "../env.ts";
+
+/**
+ * Who may call a route. Every route states one; there is no default, so a route cannot be added
+ * without deciding (the role x route matrix test reads these).
+ */
+export type Access =
+  | { kind: "public" }
+  | { kind: "authenticated" }
+  /** `fresh`: session liveness read from Redis on every request (privileged routes). */
+  | { kind: "permission"; permission: Permission; fresh?: boolean };
+
+export type HttpMethod = "get" | "post" | "put" | "delete";
+
+export type RouteSpec = {
+  method: HttpMethod;
+  /** Hono path syntax (`/v1/admin/users/:id`). */
+  path: string;
+  access: Access;
+  summary: string;
+  tag: string;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  response?: z.ZodType;
+  /** Success status; 204 routes have no response body. */
+  status: 200 | 201 | 202 | 204;
+};
+
+export type Guards = (access: Access) => MiddlewareHandler<AppEnv>[];
+
+const registries = new WeakMap<object, RouteSpec[]>();
+
+/** Registers a route with the guards its access demands, and records it for docs and tests. */
+export function defineRoute(
+  app: Hono<AppEnv>,
+  guards: Guards,
+  spec: RouteSpec,
+  handler: Handler<AppEnv>,
+): void {
+  const specs = registries.get(app) ?? [];
+  specs.push(spec);
+  registries.set(app, specs);
+  app.on(spec.method.toUpperCase(), [spec.path], ...guards(spec.access), handler);
+}
+
+/** The routes registered on `app` through defineRoute (mounted sub-apps included by createApp). */
+export function routeSpecsOf(app: object): readonly RouteSpec[] {
+  return registries.get(app) ?? [];
+}
+
+export const PUBLIC: Access = { kind: "public" };
+export const AUTHENTICATED: Access = { kind: "authenticated" };
+export const needs = (permission: Permission, fresh = false): Access => ({
+  kind: "permission",
+  permission,
+  fresh,
+});

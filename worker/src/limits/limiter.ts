@@ -1,0 +1,86 @@
+import { AppError } from "@tron-auth/shared/problems";
+import { Ratelimit } from "@upstash/ratelimit";
+import { type Settings, settingsOf } from "../config.ts";
+import type { Env, RateLimitState } from "../env.ts";
+import { redisFor } from "../redis.ts";
+
+/** Each tier is one sliding window (@upstash/ratelimit), keyed by IP, user or address. */
+export type Tier = "public" | "user" | "privileged" | "challenge" | "login";
+
+const LIMIT_OF: Record<Tier, (s: Settings) => number> = {
+  public: (s) => s.RATE_LIMIT_PUBLIC,
+  user: (s) => s.RATE_LIMIT_USER,
+  privileged: (s) => s.RATE_LIMIT_PRIVILEGED,
+  challenge: (s) => s.RATE_LIMIT_CHALLENGE,
+  login: (s) => s.RATE_LIMIT_LOGIN,
+};
+
+const limiters = new Map<string, Ratelimit>();
+
+function limiterFor(env: Env, tier: Tier): Ratelimit {
+  const s = settingsOf(env);
+  const limit = LIMIT_OF[tier](s);
+  const key = `${env.UPSTASH_REDIS_REST_URL}|${tier}|${limit}|${s.RATE_LIMIT_WINDOW_SECONDS}`;
+  let limiter = limiters.get(key);
+  if (!limiter) {
+    limiter = new Ratelimit({
+      redis: redisFor(env),
+      limiter: Ratelimit.slidingWindow(limit, `${s.RATE_LIMIT_WINDOW_SECONDS} s`),
+      prefix: `ta:rl:${tier}`,
+      // No silent fail-open on a slow Redis: an error reaches the caller, who decides (see consume).
+      timeout: 0,
+      analytics: false,
+      ephemeralCache: false,
+    });
+    limiters.set(key, limiter);
+  }
+  return limiter;
+}
+
+export type LimitOutcome = RateLimitState & { success: boolean };
+
+/**
+ * Takes one unit from `identifier`'s window. Redis not answering is a 503 here; callers that
+ * may serve without Redis (static public routes) catch it (see README "Rate limits").
+ */
+export async function consume(env: Env, tier: Tier, identifier: string): Promise<LimitOutcome> {
+  try {
+    const r = await limiterFor(env, tier).limit(identifier);
+    return { success: r.success, limit: r.limit, remaining: Math.max(0, r.remaining), reset: r.reset };
+  } catch (cause) {
+    throw new AppError(
+      "service_unavailable",
+      "Rate limiting is unavailable; try again shortly.",
+      { retryAfter: 5 },
+      { cause },
+    );
+  }
+}
+
+/** 429 with Retry-After (seconds until the window frees a unit). */
+export function rateLimited(outcome: LimitOutcome, now = Date.now()): AppError {
+  const retryAfter = Math.max(1, Math.ceil((outcome.reset - now) / 1000));
+  return new AppError("rate_limited", "Too many requests; slow down.", { retryAfter });
+}
+
+/**
+ * Several windows at once (sign-in: per IP and per address). Every window is charged; the most
+ * restrictive outcome is the one reported and enforced.
+ */
+export async function consumeAll(
+  env: Env,
+  tier: Tier,
+  identifiers: readonly string[],
+): Promise<LimitOutcome> {
+  const outcomes = await Promise.all(identifiers.map((id) => consume(env, tier, id)));
+  const blocked = outcomes.filter((o) => !o.success).sort((a, b) => b.reset - a.reset)[0];
+  return (
+    blocked ??
+    outcomes.sort((a, b) => a.remaining - b.remaining)[0] ?? {
+      success: true,
+      limit: 0,
+      remaining: 0,
+      reset: Date.now(),
+    }
+  );
+}

@@ -1,0 +1,90 @@
+import { z } from "zod";
+import type { RouteSpec } from "../http/routes.ts";
+
+type JsonSchema = Record<string, unknown>;
+
+const toSchema = (schema: z.ZodType): JsonSchema =>
+  z.toJSONSchema(schema, { unrepresentable: "any", io: "input" }) as JsonSchema;
+
+const problem: JsonSchema = {
+  description: "RFC 9457 problem document with a stable `code`",
+  content: {
+    "application/problem+json": {
+      schema: {
+        type: "object",
+        required: ["type", "title", "status", "code"],
+        properties: {
+          type: { type: "string" },
+          title: { type: "string" },
+          status: { type: "integer" },
+          code: { type: "string" },
+          detail: { type: "string" },
+          requestId: { type: "string" },
+        },
+      },
+    },
+  },
+};
+
+/** `/v1/admin/users/:id` -> `/v1/admin/users/{id}` and its path parameters. */
+export function openApiPath(path: string): { path: string; params: string[] } {
+  const params: string[] = [];
+  const converted = path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => {
+    params.push(name);
+    return `{${name}}`;
+  });
+  return { path: converted, params };
+}
+
+function queryParameters(query: z.ZodType | undefined): JsonSchema[] {
+  if (!query) return [];
+  const schema = toSchema(query) as { properties?: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(schema.properties ?? {}).map(([name, s]) => ({
+    name,
+    in: "query",
+    required: schema.required?.includes(name) ?? false,
+    schema: s,
+  }));
+}
+
+function operation(spec: RouteSpec): JsonSchema {
+  const { params } = openApiPath(spec.path);
+  const access = spec.access;
+  const success: JsonSchema =
+    spec.status === 204
+      ? { description: "No content" }
+      : {
+          description: "Success",
+          content: spec.response ? { "application/json": { schema: toSchema(spec.response) } } : {},
+        };
+  return {
+    summary: spec.summary,
+    tags: [spec.tag],
+    ...(access.kind === "public" ? { security: [] } : {}),
+    ...(access.kind === "permission" ? { "x-permission": access.permission } : {}),
+    parameters: [
+      ...params.map((name) => ({ name, in: "path", required: true, schema: { type: "string" } })),
+      ...queryParameters(spec.query),
+    ],
+    ...(spec.body
+      ? { requestBody: { required: true, content: { "application/json": { schema: toSchema(spec.body) } } } }
+      : {}),
+    responses: { [String(spec.status)]: success, "4XX": problem, "5XX": problem },
+  };
+}
+
+/** OpenAPI 3.1 from the same route specs (and zod schemas) the app is built from. */
+export function buildOpenApi(specs: readonly RouteSpec[], version: string): JsonSchema {
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const spec of specs) {
+    const { path } = openApiPath(spec.path);
+    paths[path] = { ...paths[path], [spec.method]: operation(spec) };
+  }
+  return {
+    openapi: "3.1.0",
+    info: { title: "tron-auth edge API", version },
+    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
+    security: [{ bearer: [] }],
+    paths,
+  };
+}

@@ -1,0 +1,252 @@
+import { type Role, roleSchema } from "@tron-auth/shared/auth";
+import { AppError } from "@tron-auth/shared/problems";
+import { userEnvelopeSchema, userPageSchema } from "@tron-auth/shared/protocol";
+import type { Context } from "hono";
+import { z } from "zod";
+import { lockdown, lockdownState } from "../admin/lockdown.ts";
+import { recordAudit } from "../audit/outbox.ts";
+import { type BridgeActor, bridgeJson } from "../bridge/calls.ts";
+import type { AppEnv } from "../env.ts";
+import type { Define } from "../http/define.ts";
+import { jsonBody } from "../http/json-body.ts";
+import { needs } from "../http/routes.ts";
+import { sessionsOf } from "../sessions/for-request.ts";
+
+const TAG = "admin";
+const limitParam = z.coerce.number().int().min(1).max(200).optional();
+const usersQuery = z.strictObject({
+  role: roleSchema.optional(),
+  cursor: z.string().max(512).optional(),
+  limit: limitParam,
+});
+const auditQuery = z.strictObject({
+  type: z.string().max(64).optional(),
+  userId: z.string().max(64).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  cursor: z.string().max(512).optional(),
+  limit: limitParam,
+});
+const auditPage = z.object({
+  events: z.array(z.record(z.string(), z.unknown())),
+  nextCursor: z.string().nullable(),
+});
+const rolesBody = z.strictObject({ roles: z.array(roleSchema).min(1).max(4) });
+const lockBody = z.strictObject({
+  reason: z.string().trim().min(1).max(256),
+  until: z.iso.datetime({ offset: true }).optional(),
+});
+const lockdownBody = z
+  .strictObject({ signing: z.boolean().optional(), sessions: z.boolean().optional() })
+  .refine((b) => b.signing === true || b.sessions === true, "set signing and/or sessions to true");
+const lockdownEnvelope = z.object({ lockdown: lockdownState });
+
+function actor(c: Context<AppEnv>): BridgeActor {
+  return { sub: c.var.auth.userId, roles: c.var.auth.roles, requestId: c.var.requestId };
+}
+
+function query<T extends z.ZodType>(c: Context<AppEnv>, schema: T): string {
+  const parsed = schema.safeParse(c.req.query());
+  if (!parsed.success)
+    throw new AppError(
+      "validation_failed",
+      parsed.error.issues.map((i) => `${i.path.join(".") || "query"}: ${i.message}`).join("; "),
+    );
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(parsed.data as Record<string, unknown>))
+    if (v !== undefined) params.set(k, String(v));
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
+
+const userPath = (c: Context<AppEnv>, suffix = "") =>
+  `/internal/v1/users/${encodeURIComponent(c.req.param("id") ?? "")}${suffix}`;
+
+/** Admin API: data lives at the bridge, which enforces the grant rules again on the stored roles. */
+export function registerAdminRoutes(define: Define): void {
+  define(
+    {
+      method: "get",
+      path: "/v1/admin/users",
+      access: needs("users:read", true),
+      tag: TAG,
+      status: 200,
+      summary: "List users",
+      query: usersQuery,
+      response: userPageSchema,
+    },
+    async (c) =>
+      c.json(
+        await bridgeJson(c.env, actor(c), {
+          method: "GET",
+          path: `/internal/v1/users${query(c, usersQuery)}`,
+          schema: userPageSchema,
+        }),
+      ),
+  );
+
+  define(
+    {
+      method: "get",
+      path: "/v1/admin/users/:id",
+      access: needs("users:read", true),
+      tag: TAG,
+      status: 200,
+      summary: "Get a user",
+      response: userEnvelopeSchema,
+    },
+    async (c) =>
+      c.json(
+        await bridgeJson(c.env, actor(c), { method: "GET", path: userPath(c), schema: userEnvelopeSchema }),
+      ),
+  );
+
+  define(
+    {
+      method: "put",
+      path: "/v1/admin/users/:id/roles",
+      access: needs("roles:grant", true),
+      tag: TAG,
+      status: 200,
+      summary: "Set a user's roles",
+      body: rolesBody,
+      response: userEnvelopeSchema,
+    },
+    async (c) => {
+      const body = await jsonBody(c, rolesBody);
+      const result = await bridgeJson(c.env, actor(c), {
+        method: "PUT",
+        path: userPath(c, "/roles"),
+        schema: userEnvelopeSchema,
+        payload: body,
+      });
+      // Every live session of the user carries the new roles from the next request on.
+      await sessionsOf(c).setRolesForUser(result.user.id, result.user.roles as Role[]);
+      return c.json(result);
+    },
+  );
+
+  define(
+    {
+      method: "post",
+      path: "/v1/admin/users/:id/lock",
+      access: needs("users:lock", true),
+      tag: TAG,
+      status: 200,
+      summary: "Lock a user (ends their sessions)",
+      body: lockBody,
+      response: userEnvelopeSchema,
+    },
+    async (c) => {
+      const body = await jsonBody(c, lockBody);
+      const result = await bridgeJson(c.env, actor(c), {
+        method: "POST",
+        path: userPath(c, "/lock"),
+        schema: userEnvelopeSchema,
+        payload: body,
+      });
+      await sessionsOf(c).revokeAllForUser(result.user.id);
+      return c.json(result);
+    },
+  );
+
+  define(
+    {
+      method: "post",
+      path: "/v1/admin/users/:id/unlock",
+      access: needs("users:lock", true),
+      tag: TAG,
+      status: 200,
+      summary: "Unlock a user",
+      response: userEnvelopeSchema,
+    },
+    async (c) =>
+      c.json(
+        await bridgeJson(c.env, actor(c), {
+          method: "POST",
+          path: userPath(c, "/unlock"),
+          schema: userEnvelopeSchema,
+          payload: {},
+        }),
+      ),
+  );
+
+  define(
+    {
+      method: "get",
+      path: "/v1/admin/audit",
+      access: needs("audit:read", true),
+      tag: TAG,
+      status: 200,
+      summary: "Query the audit log",
+      query: auditQuery,
+      response: auditPage,
+    },
+    async (c) =>
+      c.json(
+        await bridgeJson(c.env, actor(c), {
+          method: "GET",
+          path: `/internal/v1/audit${query(c, auditQuery)}`,
+          schema: auditPage,
+        }),
+      ),
+  );
+
+  define(
+    {
+      method: "get",
+      path: "/v1/admin/lockdown",
+      access: needs("lockdown:manage", true),
+      tag: TAG,
+      status: 200,
+      summary: "Lockdown state",
+      response: lockdownEnvelope,
+    },
+    async (c) => c.json({ lockdown: await lockdown.read(c.env) }),
+  );
+
+  define(
+    {
+      method: "post",
+      path: "/v1/admin/lockdown",
+      access: needs("lockdown:manage", true),
+      tag: TAG,
+      status: 200,
+      summary: "Freeze signing and/or end every other session",
+      body: lockdownBody,
+      response: lockdownEnvelope,
+    },
+    async (c) => {
+      const body = await jsonBody(c, lockdownBody);
+      const request = { signing: body.signing === true, sessions: body.sessions === true };
+      const state = await lockdown.engage(c.env, request, c.var.auth);
+      await recordAudit(c, {
+        type: "lockdown",
+        outcome: "success",
+        actor: { id: c.var.auth.userId, roles: c.var.auth.roles },
+        details: request,
+      });
+      return c.json({ lockdown: state });
+    },
+  );
+
+  define(
+    {
+      method: "delete",
+      path: "/v1/admin/lockdown",
+      access: needs("lockdown:manage", true),
+      tag: TAG,
+      status: 204,
+      summary: "Lift the lockdown (ended sessions stay ended)",
+    },
+    async (c) => {
+      await lockdown.lift(c.env);
+      await recordAudit(c, {
+        type: "lockdown_lifted",
+        outcome: "success",
+        actor: { id: c.var.auth.userId, roles: c.var.auth.roles },
+      });
+      return c.body(null, 204);
+    },
+  );
+}
