@@ -19,6 +19,8 @@ export default defineProject({
     name: "worker",
     include: ["test/**/*.test.ts"],
     globalSetup: ["./test/setup/global.ts"],
+    // One shared stack: a file that stops the bridge or fills a window must not overlap another.
+    fileParallelism: false,
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },

@@ -68,17 +68,20 @@ local s = redis.call('HMGET', KEYS[1], 'uid', 'roles', 'loginAt')
 return {s[1], s[2], s[3], redis.call('GET', KEYS[2])}
 `;
 
-/** KEYS: user index. ARGV: session key prefix, roles JSON. New roles on every live session of a user. */
+/**
+ * KEYS: user index. ARGV: session key prefix, roles JSON. New roles on every live session of a
+ * user; returns the ids of the sessions changed.
+ */
 export const SET_USER_ROLES = `
-local n = 0
+local changed = {}
 for _, sid in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   if redis.call('EXISTS', ARGV[1] .. sid) == 1 then
-    redis.call('HSET', ARGV[1] .. sid, 'roles', ARGV[2]); n = n + 1
+    redis.call('HSET', ARGV[1] .. sid, 'roles', ARGV[2]); changed[#changed + 1] = sid
   else
     redis.call('ZREM', KEYS[1], sid)
   end
 end
-return n
+return changed
 `;
 
 /** KEYS: user index. ARGV: session key prefix. Ends every session of a user; returns their ids. */

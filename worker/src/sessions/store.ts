@@ -145,15 +145,17 @@ export class SessionStore {
   }
 
   /** Role changes reach every live session of the user at once (requireAuth reads them there). */
-  async setRolesForUser(userId: string, roles: readonly Role[]): Promise<number> {
-    const n = await redisOp(() =>
-      this.#redis.eval<string[], number>(
+  async setRolesForUser(userId: string, roles: readonly Role[]): Promise<string[]> {
+    const changed = await redisOp(() =>
+      this.#redis.eval<string[], string[]>(
         SET_USER_ROLES,
         [userIndexKey(userId)],
         [PREFIX, JSON.stringify(roles)],
       ),
     );
-    return Number(n);
+    const ids = Array.isArray(changed) ? changed.map(String) : [];
+    for (const sid of ids) livenessCache.forget(sid);
+    return ids;
   }
 
   /** Ends every session of a user (lock, disable). */

@@ -4,6 +4,8 @@ export type WorkerTestContext = {
   upstashToken: string;
   /** A second Upstash REST front on the same Redis, used only by the round-trip counting test. */
   countingUpstashUrl: string;
+  /** An Upstash front on another Redis database, for tests whose effects are global (lockdown). */
+  isolatedUpstashUrl: string;
   bridgeAddress: string;
   /** POST /stop and /start take the bridge down and bring it back (same port, same database). */
   bridgeControlUrl: string;

@@ -43,6 +43,8 @@ export async function startEdgeStack(): Promise<EdgeStack> {
   const token = randomBytes(24).toString("hex");
   const upstash = await startUpstashRest({ redisUrl: redis.url, token });
   const counting = await startUpstashRest({ redisUrl: redis.url, token });
+  // Redis database 1: a lockdown test there cannot end other test files' sessions.
+  const isolated = await startUpstashRest({ redisUrl: `${redis.url}/1`, token });
   const mongo = await startMongoWire();
   const wallets = await startWalletService();
 
@@ -70,6 +72,7 @@ export async function startEdgeStack(): Promise<EdgeStack> {
     upstashUrl: upstash.url,
     upstashToken: upstash.token,
     countingUpstashUrl: counting.url,
+    isolatedUpstashUrl: isolated.url,
     bridgeAddress: `127.0.0.1:${prepared.env.BRIDGE_PORT}`,
     bridgeControlUrl: bridge.url,
     downBridgeAddress: `127.0.0.1:${await freePort()}`,
@@ -97,6 +100,7 @@ export async function startEdgeStack(): Promise<EdgeStack> {
       await wallets.stop();
       await mongo.stop();
       await counting.stop();
+      await isolated.stop();
       await upstash.stop();
       await redis.stop();
     },

@@ -102,3 +102,30 @@ export async function login(wallet: Wallet, o: CallOptions = {}): Promise<TokenP
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
+
+let superAdminPair: Promise<TokenPair> | undefined;
+
+/** The bootstrap SUPER_ADMIN, signed in once per test file (SUPER_ADMIN comes only from config). */
+export function superAdmin(o: CallOptions = {}): Promise<TokenPair> {
+  if (o.env) return existingWallet(ctx.superAdminPrivateKey).then((w) => login(w, o));
+  superAdminPair ??= existingWallet(ctx.superAdminPrivateKey).then((w) => login(w));
+  return superAdminPair;
+}
+
+export type Actor = { wallet: Wallet; pair: TokenPair };
+
+/** A fresh user granted `role` by the SUPER_ADMIN through the admin API, signed in again after. */
+export async function actorWithRole(role: "USER" | "NODE_OPERATOR" | "ADMIN"): Promise<Actor> {
+  const wallet = await newWallet();
+  const first = await login(wallet);
+  if (role !== "USER") {
+    const sa = await superAdmin();
+    const res = await call(`/v1/admin/users/${first.user.id}/roles`, {
+      method: "PUT",
+      token: sa.accessToken,
+      body: { roles: [role] },
+    });
+    if (res.status !== 200) throw new Error(`grant ${role} failed: ${JSON.stringify(res.body)}`);
+  }
+  return { wallet, pair: await login(wallet) };
+}

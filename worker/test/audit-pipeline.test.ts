@@ -1,0 +1,48 @@
+import { buildSiwtMessage, parseSiwtMessage } from "@tron-auth/shared/siwt";
+import { describe, expect, it } from "vitest";
+import { call, challenge, ctx, newWallet, sign, superAdmin } from "./support/edge.ts";
+
+const control = (action: "stop" | "start") => fetch(`${ctx.bridgeControlUrl}/${action}`, { method: "POST" });
+
+/** A refusal the edge decides alone (an unknown nonce): audited through the outbox, no bridge needed. */
+async function failedSignIn(): Promise<string> {
+  const wallet = await newWallet();
+  const { message } = await challenge(wallet.address);
+  const forged = buildSiwtMessage({ ...parseSiwtMessage(message), nonce: "1111111111111111111111111" });
+  const res = await call("/v1/auth/login", {
+    body: { message: forged, signature: await sign(forged, wallet) },
+  });
+  expect(res.status).toBe(401);
+  return wallet.address;
+}
+
+describe("audit pipeline: worker -> Redis stream -> bridge -> MongoDB", () => {
+  it("keeps events produced while the bridge is down and stores each exactly once when it is back", async () => {
+    const sa = await superAdmin();
+    expect((await control("stop")).status).toBe(204);
+    let addresses: string[] = [];
+    try {
+      const health = await call<{ dependencies: { bridge: string } }>("/health");
+      expect(health.body.dependencies.bridge).toBe("unhealthy");
+      for (let i = 0; i < 12; i++) addresses.push(await failedSignIn());
+    } finally {
+      expect((await control("start")).status).toBe(204);
+    }
+    addresses = [...new Set(addresses)];
+    const countsFor = async () => {
+      const res = await call<{ events: { actor: { address?: string }; details: { reason?: string } }[] }>(
+        "/v1/admin/audit?type=login_failure&limit=200",
+        { token: sa.accessToken },
+      );
+      if (res.status !== 200) return [];
+      return addresses.map(
+        (a) =>
+          res.body.events.filter((e) => e.actor.address === a && e.details.reason === "nonce_invalid").length,
+      );
+    };
+    await expect.poll(countsFor, { timeout: 15_000 }).toEqual(addresses.map(() => 1));
+    // A while later, still exactly once: nothing was redelivered into a second copy.
+    await new Promise((r) => setTimeout(r, 600));
+    expect(await countsFor()).toEqual(addresses.map(() => 1));
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { createApp } from "../src/app.ts";
+import { routeSpecsOf } from "../src/http/routes.ts";
+import { openApiPath } from "../src/openapi/document.ts";
+import { call } from "./support/edge.ts";
+
+type Operation = {
+  security?: unknown[];
+  "x-permission"?: string;
+  requestBody?: unknown;
+  parameters?: { name: string; in: string }[];
+};
+type Doc = { openapi: string; paths: Record<string, Record<string, Operation>> };
+
+describe("GET /openapi.json", () => {
+  it("documents exactly the routes the app serves", async () => {
+    const res = await call<Doc>("/openapi.json");
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe("3.1.0");
+    const documented = Object.entries(res.body.paths).flatMap(([p, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`),
+    );
+    const served = createApp()
+      .routes.filter((r) => r.method !== "ALL")
+      .map((r) => `${r.method} ${openApiPath(r.path).path}`);
+    expect([...new Set(documented)].sort()).toEqual([...new Set(served)].sort());
+  });
+
+  it("carries the access, bodies and parameters of each route", async () => {
+    const doc = (await call<Doc>("/openapi.json")).body;
+    const login = doc.paths["/v1/auth/login"]?.post;
+    expect(login?.security).toEqual([]);
+    expect(login?.requestBody).toBeDefined();
+    const roles = doc.paths["/v1/admin/users/{id}/roles"]?.put;
+    expect(roles?.["x-permission"]).toBe("roles:grant");
+    expect(roles?.parameters).toContainEqual(expect.objectContaining({ name: "id", in: "path" }));
+    const users = doc.paths["/v1/admin/users"]?.get;
+    expect(users?.parameters?.map((p) => p.name)).toEqual(
+      expect.arrayContaining(["role", "cursor", "limit"]),
+    );
+    for (const spec of routeSpecsOf(createApp())) {
+      const op = doc.paths[openApiPath(spec.path).path]?.[spec.method];
+      if (spec.access.kind === "public") expect(op?.security).toEqual([]);
+      else expect(op?.security).toBeUndefined();
+    }
+  });
+});
