@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { jwk } from "hono/jwk";
 import type { HonoJsonWebKey } from "hono/utils/jwt/jws";
 import { createApp } from "../src/app.ts";
-import { requireAuth, requireFreshAuth } from "../src/auth/require-auth.ts";
+import { authenticate, requireAuth, requireFreshAuth } from "../src/auth/require-auth.ts";
 import { settingsOf } from "../src/config.ts";
 import type { AppEnv } from "../src/env.ts";
 import { keyRingFrom } from "../src/tokens/keys.ts";
@@ -19,8 +19,12 @@ const honoJwk = jwk({
   verification: { typ: "at+jwt", iss: "tron-auth-edge", aud: "tron-auth-api" },
 });
 
+/** Authentication alone (token + session liveness), the like-for-like comparison with hono/jwk. */
+const authOnly = authenticate({ staleness: (env) => settingsOf(env).SESSION_CACHE_MS, rateLimit: false });
+
 const bench = new Hono<AppEnv>()
   .get("/bench/bare", (c) => c.json({ ok: true }))
+  .get("/bench/ours-auth", authOnly, (c) => c.json({ ok: true, sub: c.var.auth.userId }))
   .get("/bench/ours", requireAuth, (c) => c.json({ ok: true, sub: c.var.auth.userId }))
   .get("/bench/ours-strict", requireFreshAuth, (c) => c.json({ ok: true, sub: c.var.auth.userId }))
   .get("/bench/hono-jwk", honoJwk, (c) => {

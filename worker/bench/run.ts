@@ -95,7 +95,8 @@ async function main(): Promise<void> {
     );
     const routes: [string, string, Record<string, string>][] = [
       ["bare Hono route", "/bench/bare", {}],
-      ["ours: requireAuth (1 s liveness)", "/bench/ours", auth],
+      ["ours: token + session (1 s cache)", "/bench/ours-auth", auth],
+      ["ours: requireAuth (+ rate limit)", "/bench/ours", auth],
       ["ours: requireFreshAuth (strict)", "/bench/ours-strict", auth],
       ["hono/jwk (same Ed25519 key)", "/bench/hono-jwk", auth],
     ];

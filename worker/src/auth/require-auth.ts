@@ -35,7 +35,7 @@ function tierOf(roles: readonly Role[]): Tier {
  * roles and the lockdown epoch). The session half is skipped when this isolate saw the session
  * live within `maxStalenessMs`.
  */
-function authenticate(staleness: (env: Env) => number) {
+export function authenticate(opts: { staleness: (env: Env) => number; rateLimit: boolean }) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header("authorization") ?? "";
     const match = header.length <= MAX_TOKEN_LENGTH ? BEARER.exec(header) : null;
@@ -48,13 +48,13 @@ function authenticate(staleness: (env: Env) => number) {
       audience: settings.JWT_AUDIENCE,
     });
     const [limit, live] = await Promise.all([
-      consume(c.env, tierOf(claims.roles), `u:${claims.sub}`),
-      liveSession(c.env, claims.sid, staleness(c.env)),
+      opts.rateLimit ? consume(c.env, tierOf(claims.roles), `u:${claims.sub}`) : undefined,
+      liveSession(c.env, claims.sid, opts.staleness(c.env)),
     ]);
-    c.set("rateLimit", limit);
+    if (limit) c.set("rateLimit", limit);
     if (!live || live.uid !== claims.sub)
       throw new AppError("session_revoked", "This session has ended. Sign in again.");
-    if (!limit.success) throw rateLimited(limit);
+    if (limit && !limit.success) throw rateLimited(limit);
     c.set("auth", {
       userId: claims.sub,
       address: claims.addr,
@@ -93,7 +93,10 @@ async function liveSession(env: Env, sid: string, maxStalenessMs: number): Promi
 }
 
 /** Ordinary authenticated routes: session liveness may be up to SESSION_CACHE_MS old. */
-export const requireAuth = authenticate((env) => settingsOf(env).SESSION_CACHE_MS);
+export const requireAuth = authenticate({
+  staleness: (env) => settingsOf(env).SESSION_CACHE_MS,
+  rateLimit: true,
+});
 
 /** Privileged routes: the session is read from Redis on every request (fail closed). */
-export const requireFreshAuth = authenticate(() => 0);
+export const requireFreshAuth = authenticate({ staleness: () => 0, rateLimit: true });
