@@ -91,4 +91,19 @@ describe("bridge configuration", () => {
     const rsa = { kty: "RSA", n: "x", e: "AQAB", kid: "r" };
     expect(() => loadBridgeConfig(jwks([rsa]))).toThrow(/WORKER_JWKS/);
   });
+
+  it("refuses the software wallet in production unless the override is set, and needs its mnemonic", () => {
+    const software = { ...valid, WALLET_DRIVER: "software", SOFTWARE_WALLET_MNEMONIC: "abandon about" };
+    expect(() => loadBridgeConfig(software)).toThrow(/refused with NODE_ENV=production/);
+    expect(loadBridgeConfig({ ...software, ALLOW_SOFTWARE_WALLET_IN_PRODUCTION: "true" }).WALLET_DRIVER).toBe(
+      "software",
+    );
+    expect(loadBridgeConfig({ ...software, NODE_ENV: "development" }).WALLET_DRIVER).toBe("software");
+    expect(() => loadBridgeConfig({ ...valid, NODE_ENV: "test", WALLET_DRIVER: "software" })).toThrow(
+      /SOFTWARE_WALLET_MNEMONIC/,
+    );
+    expect(() => loadBridgeConfig({ ...valid, WALLET_DEFAULT_PATH: "44'/60'/0'/0/0" })).toThrow(
+      /WALLET_DEFAULT_PATH/,
+    );
+  });
 });

@@ -9,6 +9,7 @@ import { registerAuthRoutes } from "./routes/auth.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
 import { registerJwksRoutes } from "./routes/jwks.ts";
 import { registerOpenApiRoute } from "./routes/openapi.ts";
+import { registerWalletRoutes } from "./routes/wallet.ts";
 
 /** Every route goes through defineRoute: it states its access, gets its guards and is documented. */
 export function createApp(): Hono<AppEnv> {
@@ -20,6 +21,7 @@ export function createApp(): Hono<AppEnv> {
   registerJwksRoutes(define);
   registerAuthRoutes(define);
   registerAdminRoutes(define);
+  registerWalletRoutes(define);
   registerOpenApiRoute(define, app);
   app.notFound(renderNotFound);
   app.onError(renderError);

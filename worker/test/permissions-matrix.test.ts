@@ -33,6 +33,9 @@ const POLICY: Record<string, "public" | "authenticated" | Permission> = {
   "GET /v1/admin/lockdown": "lockdown:manage",
   "POST /v1/admin/lockdown": "lockdown:manage",
   "DELETE /v1/admin/lockdown": "lockdown:manage",
+  "GET /v1/wallet": "wallet:read",
+  "POST /v1/wallet/sign-transaction": "wallet:sign",
+  "POST /v1/wallet/sign-message": "wallet:sign",
 };
 
 const keyOf = (spec: RouteSpec) => `${spec.method.toUpperCase()} ${spec.path}`;

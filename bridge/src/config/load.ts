@@ -23,6 +23,22 @@ export function loadBridgeConfig(env: Record<string, string | undefined>): Bridg
   if (present.UPSTASH_REDIS_REST_URL && !present.UPSTASH_REDIS_REST_TOKEN) {
     problems.push("UPSTASH_REDIS_REST_TOKEN: required when UPSTASH_REDIS_REST_URL is set");
   }
+  problems.push(...walletProblems(present));
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   return parsed.data;
+}
+
+function walletProblems(env: Record<string, string | undefined>): string[] {
+  if (env.WALLET_DRIVER !== "software") return [];
+  const problems: string[] = [];
+  if (!env.SOFTWARE_WALLET_MNEMONIC)
+    problems.push("SOFTWARE_WALLET_MNEMONIC: required with WALLET_DRIVER=software");
+  const production = (env.NODE_ENV ?? "production") === "production";
+  const override = ["true", "1", "yes"].includes(env.ALLOW_SOFTWARE_WALLET_IN_PRODUCTION ?? "");
+  if (production && !override) {
+    problems.push(
+      "WALLET_DRIVER: the software wallet is for tests and development; refused with NODE_ENV=production (set ALLOW_SOFTWARE_WALLET_IN_PRODUCTION=true to override, loudly)",
+    );
+  }
+  return problems;
 }

@@ -89,6 +89,28 @@ export const bridgeEnvSchema = z.object({
   /** Undrained events beyond this make readiness "degraded". */
   AUDIT_OUTBOX_MAX_LAG: positiveInt(1_000, 10_000_000),
   ENABLE_HARDWARE_WALLET: bool.default(false),
+  /**
+   * ledger: the USB device; software: a mnemonic-backed device for tests and development, refused
+   * in production unless ALLOW_SOFTWARE_WALLET_IN_PRODUCTION is set. Default: ledger when
+   * ENABLE_HARDWARE_WALLET, else none.
+   */
+  WALLET_DRIVER: z.enum(["ledger", "software", "none"]).optional(),
+  SOFTWARE_WALLET_MNEMONIC: z.string().min(1).optional(),
+  ALLOW_SOFTWARE_WALLET_IN_PRODUCTION: bool.default(false),
+  WALLET_DEFAULT_PATH: z
+    .string()
+    .regex(/^(m\/)?44'\/195'\/\d+'\/\d+\/\d+$/, "a TRON BIP-44 path like 44'/195'/0'/0/0")
+    .default("44'/195'/0'/0/0"),
+  WALLET_CONFIRM_TIMEOUT_SECONDS: positiveInt(60, 600),
+  WALLET_ALLOWED_CONTRACT_TYPES: commaList.default(["TransferContract", "TriggerSmartContract"]),
+  WALLET_ALLOWED_CONTRACTS: commaList.pipe(z.array(tronAddress)).default([]),
+  WALLET_MAX_PER_TRANSACTION_SUN: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(Number.MAX_SAFE_INTEGER)
+    .default(1_000_000_000),
+  WALLET_MAX_PER_DAY_SUN: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(10_000_000_000),
   SHUTDOWN_TIMEOUT_SECONDS: positiveInt(10, 300),
   /** Plain-HTTP health listener on loopback only, for the container HEALTHCHECK (no client cert there). */
   BRIDGE_HEALTH_HOST: z.string().min(1).default("127.0.0.1"),

@@ -2,13 +2,14 @@ import type { OutboxDrain } from "../audit/outbox-drain.ts";
 import type { PurgeTimer } from "../audit/purge-timer.ts";
 import type { Database } from "../db/mongo.ts";
 import type { Probe } from "../health/report.ts";
+import type { WalletService } from "../wallet/wallet-service.ts";
 
 /** The database is critical (no logins without it); a stale audit purge only degrades. */
 export function bridgeProbes(deps: {
   db: Database;
   purge: PurgeTimer;
   purgeIntervalMs: number;
-  walletEnabled: boolean;
+  wallet: WalletService | undefined;
   outbox: OutboxDrain | undefined;
   outboxIntervalMs: number;
   maxOutboxLag: number;
@@ -36,8 +37,8 @@ export function bridgeProbes(deps: {
     {
       name: "hardware_wallet",
       critical: false,
-      // The Ledger lands with the signing issue; until then an enabled wallet is reported absent.
-      check: async () => (deps.walletEnabled ? "unavailable" : "disabled"),
+      // Last known state (the device is not asked from a health check: it may be mid-signature).
+      check: async () => deps.wallet?.info().status ?? "disabled",
     },
     {
       name: "audit_retention",

@@ -1,7 +1,7 @@
 import { Redis } from "@upstash/redis";
 import type { Logger } from "pino";
 import { createApp } from "../app.ts";
-import { type OutboxDrain, startOutboxDrain } from "../audit/outbox-drain.ts";
+import { startOutboxDrain } from "../audit/outbox-drain.ts";
 import { startAuditPurge } from "../audit/purge-timer.ts";
 import { AuditStore } from "../audit/store.ts";
 import { createAssertionVerifier } from "../auth/assertion.ts";
@@ -10,12 +10,15 @@ import { connectDatabase } from "../db/mongo.ts";
 import { auditRoutes } from "../routes/audit.ts";
 import { loginRoutes } from "../routes/login.ts";
 import { userRoutes } from "../routes/users.ts";
+import { walletRoutes } from "../routes/wallet.ts";
 import { startBridgeServer } from "../server.ts";
 import { UserAdmin } from "../users/admin.ts";
 import { UserStore } from "../users/store.ts";
+import type { SoftwareTronDevice } from "../wallet/software-device.ts";
 import { startHealthListener } from "./health-listener.ts";
 import { bridgeProbes } from "./probes.ts";
 import { readTlsMaterial } from "./tls-files.ts";
+import { buildWallet } from "./wallet.ts";
 
 export const BRIDGE_VERSION = "1.0.0";
 
@@ -25,30 +28,22 @@ export type RunningBridge = {
   healthUrl: string;
   /** Re-reads the certificate files; new connections use them, the listener stays up. */
   reloadTls(): Promise<void>;
+  /** The software wallet device, when that is the driver: tests steer it (reject, lock, unplug). */
+  softwareDevice?: SoftwareTronDevice;
   /** One drain of the audit outbox now (it also runs on its interval); 0 without an outbox. */
   drainOutbox(): Promise<number>;
   /** Stops accepting, finishes in-flight requests (up to the shutdown timeout), then closes MongoDB. */
   stop(): Promise<void>;
 };
 
-function startOutbox(config: BridgeEnv, audit: AuditStore, log: Logger): OutboxDrain | undefined {
-  if (!config.UPSTASH_REDIS_REST_URL || !config.UPSTASH_REDIS_REST_TOKEN) {
-    log.warn("UPSTASH_REDIS_REST_URL not set: the worker's audit outbox is not drained");
-    return undefined;
-  }
-  // Raw strings: the outbox entries are JSON the drain validates itself.
-  const redis = new Redis({
+function upstashFor(config: BridgeEnv): Redis | undefined {
+  if (!config.UPSTASH_REDIS_REST_URL || !config.UPSTASH_REDIS_REST_TOKEN) return undefined;
+  // Raw strings: outbox entries are JSON the drain validates itself.
+  return new Redis({
     url: config.UPSTASH_REDIS_REST_URL,
     token: config.UPSTASH_REDIS_REST_TOKEN,
     automaticDeserialization: false,
     enableAutoPipelining: false,
-  });
-  return startOutboxDrain({
-    redis,
-    audit,
-    consumer: config.AUDIT_OUTBOX_CONSUMER,
-    intervalMs: config.AUDIT_OUTBOX_POLL_MS,
-    log,
   });
 }
 
@@ -67,12 +62,23 @@ export async function startBridge(config: BridgeEnv, log: Logger): Promise<Runni
     const purgeIntervalMs = config.AUDIT_PURGE_INTERVAL_MINUTES * 60_000;
     const purge = startAuditPurge(audit, purgeIntervalMs, log);
     void purge.runNow();
-    const outbox = startOutbox(config, audit, log);
+    const redis = upstashFor(config);
+    const outbox = redis
+      ? startOutboxDrain({
+          redis,
+          audit,
+          consumer: config.AUDIT_OUTBOX_CONSUMER,
+          intervalMs: config.AUDIT_OUTBOX_POLL_MS,
+          log,
+        })
+      : undefined;
+    if (!redis) log.warn("UPSTASH_REDIS_REST_URL not set: the worker's audit outbox is not drained");
+    const wallet = buildWallet(config, { db: database.db, users, audit, redis, log, now });
     const probes = bridgeProbes({
       db: database,
       purge,
       purgeIntervalMs,
-      walletEnabled: config.ENABLE_HARDWARE_WALLET,
+      wallet: wallet?.service,
       outbox,
       outboxIntervalMs: config.AUDIT_OUTBOX_POLL_MS,
       maxOutboxLag: config.AUDIT_OUTBOX_MAX_LAG,
@@ -99,6 +105,7 @@ export async function startBridge(config: BridgeEnv, log: Logger): Promise<Runni
         }),
         userRoutes(users, new UserAdmin(users, audit, now), now),
         auditRoutes(audit),
+        walletRoutes(wallet?.service),
       ],
     });
     const server = await startBridgeServer({ app, tls, host: config.BRIDGE_HOST, port: config.BRIDGE_PORT });
@@ -114,9 +121,11 @@ export async function startBridge(config: BridgeEnv, log: Logger): Promise<Runni
       healthUrl: health.url,
       reloadTls: async () => server.reloadTls(await readTlsMaterial(config)),
       drainOutbox: () => outbox?.drainOnce() ?? Promise.resolve(0),
+      ...(wallet?.softwareDevice ? { softwareDevice: wallet.softwareDevice } : {}),
       stop: async () => {
         purge.stop();
         await outbox?.stop();
+        await wallet?.manager.close();
         await Promise.all([server.close(config.SHUTDOWN_TIMEOUT_SECONDS * 1000), health.close()]);
         await database.close();
       },

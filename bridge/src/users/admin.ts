@@ -2,7 +2,7 @@ import { canChangeStatus, canGrant, type Role } from "@tron-auth/shared/auth";
 import { AppError } from "@tron-auth/shared/problems";
 import type { AuditStore } from "../audit/store.ts";
 import { newId } from "../db/ids.ts";
-import { Mutex } from "./mutex.ts";
+import { Mutex } from "../util/mutex.ts";
 import type { UserStore } from "./store.ts";
 import { effectiveStatus, type PublicUser, toPublicUser, type User } from "./user.ts";
 

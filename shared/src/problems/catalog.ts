@@ -38,6 +38,14 @@ export const PROBLEMS = {
   internal_error: { status: 500, title: "Internal error" },
   bridge_unavailable: { status: 503, title: "Bridge unavailable" },
   service_unavailable: { status: 503, title: "Service unavailable" },
+  wallet_rejected: { status: 409, title: "Rejected on the wallet device" },
+  wallet_locked: { status: 423, title: "Wallet device locked" },
+  wallet_app_not_open: { status: 409, title: "TRON app not open on the wallet device" },
+  wallet_disconnected: { status: 503, title: "Wallet device disconnected" },
+  wallet_timeout: { status: 504, title: "No confirmation on the wallet device in time" },
+  wallet_unavailable: { status: 503, title: "No wallet device configured" },
+  signing_policy_denied: { status: 403, title: "Refused by the signing policy" },
+  signing_frozen: { status: 423, title: "Signing frozen by a lockdown" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEMS;

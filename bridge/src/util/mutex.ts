@@ -1,0 +1,17 @@
+/**
+ * A FIFO queue of async tasks, one at a time. Users: privileged user mutations (FerretDB has no
+ * transactions, so "count SUPER_ADMINs, then demote" must not interleave) and the wallet device
+ * (one APDU conversation at a time).
+ */
+export class Mutex {
+  #tail: Promise<void> = Promise.resolve();
+
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.#tail.then(task);
+    this.#tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+}

@@ -1,0 +1,170 @@
+import { can, type Role } from "@tron-auth/shared/auth";
+import { AppError } from "@tron-auth/shared/problems";
+import { TronWeb, utils } from "tronweb";
+import type { AuditStore } from "../audit/store.ts";
+import { newId } from "../db/ids.ts";
+import { verifyTronMessageSignature } from "../tron/signature.ts";
+import type { UserStore } from "../users/store.ts";
+import { effectiveStatus } from "../users/user.ts";
+import type { DeviceManager, WalletInfo } from "./device-manager.ts";
+import type { Trx } from "./ledger-modules.ts";
+import { checkTransaction, decodeTransaction, type SigningPolicy } from "./policy.ts";
+import type { SpendLedger } from "./spend-ledger.ts";
+
+export type Signer = { id: string; roles: readonly Role[]; requestId: string };
+export type SignedTransaction = {
+  txID: string;
+  signature: string;
+  signedTransaction: { txID: string; raw_data_hex: string; signature: string[] };
+};
+
+type Deps = {
+  device: DeviceManager;
+  policy: SigningPolicy;
+  spend: SpendLedger;
+  users: UserStore;
+  audit: AuditStore;
+  /** The lockdown's signing freeze; true when it cannot be read (fail closed). */
+  frozen(): Promise<boolean>;
+  now(): Date;
+};
+
+/** secp256k1 recovery of the signer of a 32-byte digest, as a TRON address. */
+function recoverAddress(digestHex: string, signatureHex: string): string {
+  const sig = Buffer.from(signatureHex.replace(/^0x/, ""), "hex");
+  const v = sig[64] ?? 0;
+  const normalized = Buffer.concat([sig.subarray(0, 64), Buffer.from([v < 27 ? v + 27 : v])]);
+  const eth = utils.ethersUtils.recoverAddress(`0x${digestHex}`, `0x${normalized.toString("hex")}`);
+  return TronWeb.address.fromHex(`41${eth.slice(2)}`);
+}
+
+/**
+ * Signing on the device behind the policy: who may sign (checked again on the stored roles), the
+ * lockdown freeze, the contract and amount rules, then the device; the signature must recover to
+ * the device's address before it leaves. Every request, approval, refusal and denial is audited.
+ */
+export class WalletService {
+  readonly #d: Deps;
+
+  constructor(deps: Deps) {
+    this.#d = deps;
+  }
+
+  info(): WalletInfo {
+    return this.#d.device.info();
+  }
+
+  async signTransaction(signer: Signer, rawDataHex: string, path?: string): Promise<SignedTransaction> {
+    const { policy, spend } = this.#d;
+    const derivation = path ?? this.#d.device.defaultPath;
+    await this.#admit(signer, "transaction", { path: derivation });
+    const tx = await this.#guard(signer, () => {
+      const decoded = decodeTransaction(rawDataHex, policy);
+      checkTransaction(decoded, policy);
+      return decoded;
+    });
+    const signature = await this.#onDevice(
+      signer,
+      { txID: tx.txID, type: tx.type, amountSun: tx.amountSun },
+      async (trx) => {
+        const day = await this.#guard(signer, () => spend.reserve(tx.amountSun, this.#d.now()));
+        try {
+          const { address } = await trx.getAddress(derivation);
+          const sig = await trx.signTransaction(derivation, rawDataHex, []);
+          if (recoverAddress(tx.txID, sig) !== address)
+            throw new Error("device signature does not recover to its address");
+          return sig;
+        } catch (error) {
+          await spend.release(day, tx.amountSun);
+          throw error;
+        }
+      },
+    );
+    return {
+      txID: tx.txID,
+      signature,
+      signedTransaction: { txID: tx.txID, raw_data_hex: rawDataHex, signature: [signature] },
+    };
+  }
+
+  async signMessage(
+    signer: Signer,
+    message: string,
+    path?: string,
+  ): Promise<{ address: string; signature: string }> {
+    const derivation = path ?? this.#d.device.defaultPath;
+    await this.#admit(signer, "message", { path: derivation });
+    return this.#onDevice(signer, { kind: "message", length: message.length }, async (trx) => {
+      const { address } = await trx.getAddress(derivation);
+      const signature = `0x${await trx.signPersonalMessage(derivation, Buffer.from(message, "utf8").toString("hex"))}`;
+      if (!verifyTronMessageSignature(message, signature, address).ok) {
+        throw new Error("device message signature does not verify");
+      }
+      return { address, signature };
+    });
+  }
+
+  /** The stored roles must still allow signing, and no lockdown may freeze it. */
+  async #admit(signer: Signer, kind: string, details: Record<string, unknown>): Promise<void> {
+    await this.#record(signer, "wallet_sign_request", "success", { kind, ...details });
+    const user = await this.#d.users.findById(signer.id);
+    const now = this.#d.now();
+    if (!user || effectiveStatus(user, now) !== "active" || !can(user.roles, "wallet:sign")) {
+      await this.#record(signer, "wallet_policy_denied", "denied", { kind, reason: "not_allowed" });
+      throw new AppError("forbidden", "Your account cannot sign.");
+    }
+    if (await this.#d.frozen()) {
+      await this.#record(signer, "wallet_policy_denied", "denied", { kind, reason: "lockdown" });
+      throw new AppError("signing_frozen", "Signing is frozen by a lockdown.");
+    }
+  }
+
+  /** Policy refusals are audited with their reason, then passed on. */
+  async #guard<T>(signer: Signer, check: () => T | Promise<T>): Promise<T> {
+    try {
+      return await check();
+    } catch (error) {
+      if (error instanceof AppError && error.problem.code === "signing_policy_denied") {
+        await this.#record(signer, "wallet_policy_denied", "denied", {
+          reason: error.problem.reason ?? "policy",
+        });
+      }
+      throw error;
+    }
+  }
+
+  async #onDevice<T>(
+    signer: Signer,
+    details: Record<string, unknown>,
+    op: (trx: Trx) => Promise<T>,
+  ): Promise<T> {
+    try {
+      const result = await this.#d.device.use(op);
+      await this.#record(signer, "wallet_sign_approved", "success", details);
+      return result;
+    } catch (error) {
+      const code = error instanceof AppError ? error.problem.code : "device_error";
+      if (code !== "signing_policy_denied")
+        await this.#record(signer, "wallet_sign_refused", "failure", { ...details, reason: code });
+      throw error;
+    }
+  }
+
+  #record(
+    signer: Signer,
+    type: string,
+    outcome: "success" | "failure" | "denied",
+    details: Record<string, unknown>,
+  ) {
+    const at = this.#d.now();
+    return this.#d.audit.record({
+      id: newId("evt", at.getTime()),
+      at,
+      type,
+      outcome,
+      actor: { id: signer.id, roles: [...signer.roles] },
+      requestId: signer.requestId,
+      details,
+    });
+  }
+}
