@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { actorWithRole, call, challenge, ctx, login, newWallet, type Reply, sign } from "./support/edge.ts";
+import {
+  actorWithRole,
+  call,
+  challenge,
+  ctx,
+  login,
+  newWallet,
+  type Reply,
+  sign,
+  superAdmin,
+} from "./support/edge.ts";
 
 let ipSeq = 0;
 /** A client IP of its own per test: windows are keyed by IP and never shared between tests. */
@@ -115,7 +125,7 @@ describe("address lockout", () => {
 
     await new Promise((r) => setTimeout(r, 2_200));
     expect((await call("/v1/auth/login", { body, env })).status).toBe(200);
-    const sa = await (await import("./support/edge.ts")).superAdmin();
+    const sa = await superAdmin();
     await expect
       .poll(
         async () => {

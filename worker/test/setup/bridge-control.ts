@@ -2,15 +2,30 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { RunningBridge } from "@tron-auth/bridge/runtime";
 
+const DEVICE_ACTIONS = new Set(["rejectNext", "lock", "closeApp", "openApp", "disconnect", "reattach"]);
+type DeviceAction = "rejectNext" | "lock" | "closeApp" | "openApp" | "disconnect" | "reattach";
+
 /**
  * Owns the test bridge and lets tests inside workerd stop and restart it over loopback HTTP
- * (POST /stop, POST /start), to show what the worker does while the Pi is away.
+ * (POST /stop, POST /start), to show what the worker does while the Pi is away, and steers its
+ * software wallet (POST /device/rejectNext|lock|closeApp|openApp|disconnect|reattach; GET /device).
  */
 export async function startBridgeControl(start: () => Promise<RunningBridge>) {
   let bridge: RunningBridge | undefined = await start();
   const server = createServer(async (req, res) => {
     try {
-      if (req.method === "POST" && req.url === "/stop") {
+      const device = bridge?.softwareDevice;
+      const action = /^\/device\/([a-zA-Z]+)$/.exec(req.url ?? "")?.[1];
+      if (req.method === "GET" && req.url === "/device") {
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ apduCount: device?.apduCount ?? 0, mode: device?.mode }));
+        return;
+      }
+      if (req.method === "POST" && action && device && DEVICE_ACTIONS.has(action)) {
+        const steer = device[action as DeviceAction].bind(device) as (n?: number) => void;
+        steer(action === "disconnect" ? 2 : undefined);
+      } else if (req.method === "POST" && req.url === "/stop") {
         await bridge?.stop();
         bridge = undefined;
       } else if (req.method === "POST" && req.url === "/start") {

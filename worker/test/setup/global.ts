@@ -3,6 +3,7 @@ import { loadBridgeConfig } from "@tron-auth/bridge/config";
 import { createLogger } from "@tron-auth/bridge/log";
 import { startBridge } from "@tron-auth/bridge/runtime";
 import { prepareBridgeEnvFor } from "@tron-auth/bridge/testing/env";
+import { TEST_MNEMONIC, USDT } from "@tron-auth/bridge/testing/transactions";
 import { newWallet, SIWT } from "@tron-auth/bridge/testing/wallet";
 import { startMongoWire } from "@tron-auth/infra/mongo-wire";
 import { createCa, issueClientCert } from "@tron-auth/infra/pki";
@@ -60,6 +61,11 @@ export async function startEdgeStack(): Promise<EdgeStack> {
     UPSTASH_REDIS_REST_URL: upstash.url,
     UPSTASH_REDIS_REST_TOKEN: token,
     AUDIT_OUTBOX_POLL_MS: "200",
+    // The software Ledger (tests only): the real hw-app-trx client over APDUs, steerable.
+    NODE_ENV: "test",
+    WALLET_DRIVER: "software",
+    SOFTWARE_WALLET_MNEMONIC: TEST_MNEMONIC,
+    WALLET_ALLOWED_CONTRACTS: USDT,
   });
   const bridge = await startBridgeControl(() =>
     startBridge(loadBridgeConfig(prepared.env), createLogger({ level: "warn" })),

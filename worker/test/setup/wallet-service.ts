@@ -1,11 +1,13 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { recoverSigner, transferHex } from "@tron-auth/bridge/testing/transactions";
 import { newWallet } from "@tron-auth/bridge/testing/wallet";
 import { TronWeb } from "tronweb";
 
 /**
  * A software TRON wallet for tests inside workerd, which cannot load tronweb: it makes keys and
- * signs with tronweb's `trx.signMessageV2` (TIP-191), as a browser wallet would for the user.
+ * signs with tronweb's `trx.signMessageV2` (TIP-191), as a browser wallet would for the user;
+ * it also builds transactions and verifies signatures with tronweb for the signing tests.
  * Node-side only, loopback only, test keys only.
  */
 export async function startWalletService(): Promise<{ url: string; stop(): Promise<void> }> {
@@ -22,6 +24,18 @@ export async function startWalletService(): Promise<{ url: string; stop(): Promi
       if (req.url === "/wallets/from-key") {
         const { privateKey } = JSON.parse(raw) as { privateKey: string };
         return reply(200, { privateKey, address: TronWeb.address.fromPrivateKey(privateKey) });
+      }
+      if (req.url === "/build/transfer") {
+        const { amountSun, memoBytes } = JSON.parse(raw) as { amountSun: number; memoBytes?: number };
+        return reply(200, { rawDataHex: transferHex({ amountSun, ...(memoBytes ? { memoBytes } : {}) }) });
+      }
+      if (req.url === "/verify/transaction") {
+        const { txID, signature } = JSON.parse(raw) as { txID: string; signature: string };
+        return reply(200, { address: recoverSigner(txID, signature) });
+      }
+      if (req.url === "/verify/message") {
+        const { message, signature } = JSON.parse(raw) as { message: string; signature: string };
+        return reply(200, { address: await tronWeb.trx.verifyMessageV2(message, signature) });
       }
       if (req.url === "/sign") {
         const { message, privateKey } = JSON.parse(raw) as { message: string; privateKey: string };

@@ -1,0 +1,131 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { actorWithRole, call, ctx, superAdmin, type TokenPair } from "./support/edge.ts";
+
+const TEST_ADDRESS = "TUEZSdKsoDHQMeZwihtdoBiN46zxhGWYdH";
+type Signed = {
+  txID: string;
+  signature: string;
+  signedTransaction: { raw_data_hex: string; signature: string[] };
+};
+
+const node = async <T>(path: string, body: unknown): Promise<T> =>
+  (await fetch(`${ctx.walletUrl}${path}`, { method: "POST", body: JSON.stringify(body) })).json<T>();
+const steer = (action: string) => fetch(`${ctx.bridgeControlUrl}/device/${action}`, { method: "POST" });
+const apduCount = async () =>
+  (await (await fetch(`${ctx.bridgeControlUrl}/device`)).json<{ apduCount: number }>()).apduCount;
+const transfer = (amountSun: number, memoBytes?: number) =>
+  node<{ rawDataHex: string }>("/build/transfer", { amountSun, ...(memoBytes ? { memoBytes } : {}) }).then(
+    (r) => r.rawDataHex,
+  );
+
+let admin: TokenPair;
+const signTx = (body: unknown, token = admin.accessToken) =>
+  call<Signed>("/v1/wallet/sign-transaction", { token, body });
+const signMsg = (message: string, token = admin.accessToken) =>
+  call<{ address: string; signature: string }>("/v1/wallet/sign-message", { token, body: { message } });
+
+beforeAll(async () => {
+  admin = (await actorWithRole("ADMIN")).pair;
+});
+
+describe("wallet signing end to end: workerd -> mTLS -> bridge -> software Ledger (hw-app-trx)", () => {
+  it("reports the device to NODE_OPERATOR and up", async () => {
+    const op = (await actorWithRole("NODE_OPERATOR")).pair;
+    const res = await call("/v1/wallet", { token: op.accessToken });
+    expect(res.body).toEqual({
+      status: "ready",
+      driver: "software",
+      appVersion: "0.5.0",
+      address: TEST_ADDRESS,
+    });
+  });
+
+  it("signs a transaction (as rawDataHex and as a transaction object) that tronweb verifies to the device", async () => {
+    const raw = await transfer(1_000);
+    const res = await signTx({ rawDataHex: raw });
+    expect(res.status).toBe(200);
+    expect((await node<{ address: string }>("/verify/transaction", res.body)).address).toBe(TEST_ADDRESS);
+    const again = await signTx({ transaction: { raw_data_hex: raw, txID: res.body.txID } });
+    expect(again.body.txID).toBe(res.body.txID);
+    const wrongId = await signTx({ transaction: { raw_data_hex: raw, txID: "00".repeat(32) } });
+    expect([wrongId.status, wrongId.body.code]).toEqual([400, "validation_failed"]);
+  });
+
+  it("signs a transaction over 250 bytes", async () => {
+    const raw = await transfer(2, 200);
+    expect(raw.length / 2).toBeGreaterThan(250);
+    const res = await signTx({ rawDataHex: raw });
+    expect(res.status).toBe(200);
+    expect((await node<{ address: string }>("/verify/transaction", res.body)).address).toBe(TEST_ADDRESS);
+  });
+
+  it("signs a message that tronweb verifyMessageV2 recovers to the device address", async () => {
+    const res = await signMsg("Rotate node key for sr-07");
+    expect(res.body.address).toBe(TEST_ADDRESS);
+    const verified = await node<{ address: string }>("/verify/message", {
+      message: "Rotate node key for sr-07",
+      signature: res.body.signature,
+    });
+    expect(verified.address).toBe(TEST_ADDRESS);
+  });
+
+  it("serializes two concurrent sign requests", async () => {
+    const [a, b] = await Promise.all([signTx({ rawDataHex: await transfer(3, 200) }), signMsg("concurrent")]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+  });
+
+  const failures: [string, number, string][] = [
+    ["rejectNext", 409, "wallet_rejected"],
+    ["lock", 423, "wallet_locked"],
+    ["closeApp", 409, "wallet_app_not_open"],
+    ["disconnect", 503, "wallet_disconnected"],
+  ];
+  for (const [action, status, code] of failures) {
+    it(`gives ${status} ${code} (${action}); the next request succeeds after the device is back`, async () => {
+      await steer(action);
+      const res = await signTx({ rawDataHex: await transfer(4, 200) });
+      expect([res.status, res.body.code]).toEqual([status, code]);
+      await steer("openApp");
+      await steer("reattach");
+      expect((await signTx({ rawDataHex: await transfer(4) })).status).toBe(200);
+    });
+  }
+
+  it("refuses USER and NODE_OPERATOR", async () => {
+    for (const role of ["USER", "NODE_OPERATOR"] as const) {
+      const pair = (await actorWithRole(role)).pair;
+      const res = await signMsg("nope", pair.accessToken);
+      expect([res.status, res.body.code]).toEqual([403, "forbidden"]);
+    }
+  });
+
+  it("needs a sign-in from the last 10 minutes (401 reauth_required)", async () => {
+    const stale = (await actorWithRole("ADMIN")).pair;
+    const sid = stale.refreshToken.split(".")[0];
+    await fetch(ctx.upstashUrl, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ctx.upstashToken}` },
+      body: JSON.stringify(["HSET", `ta:sess:${sid}`, "loginAt", String(Date.now() - 11 * 60_000)]),
+    });
+    const res = await signMsg("old session", stale.accessToken);
+    expect([res.status, res.body.code]).toEqual([401, "reauth_required"]);
+  });
+
+  it("refuses policy denials and the lockdown freeze before the device is touched", async () => {
+    const before = await apduCount();
+    const over = await signTx({ rawDataHex: await transfer(2_000_000_000) });
+    expect([over.status, over.body.code]).toEqual([403, "signing_policy_denied"]);
+    const sa = await superAdmin();
+    expect(
+      (await call("/v1/admin/lockdown", { token: sa.accessToken, body: { signing: true } })).status,
+    ).toBe(200);
+    try {
+      const frozen = await signMsg("during lockdown");
+      expect([frozen.status, frozen.body.code]).toEqual([423, "signing_frozen"]);
+    } finally {
+      await call("/v1/admin/lockdown", { method: "DELETE", token: sa.accessToken });
+    }
+    expect(await apduCount()).toBe(before);
+    expect((await signMsg("after lockdown")).status).toBe(200);
+  });
+});
