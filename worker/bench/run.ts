@@ -130,9 +130,53 @@ async function main(): Promise<void> {
     out(
       `  login end to end (challenge + login, bridge over mTLS): p50 ${percentile(loginLatencies, 50).toFixed(1)} ms, p99 ${percentile(loginLatencies, 99).toFixed(1)} ms (n=40)`,
     );
+    await signingLines(base, ctx.walletUrl, ctx.superAdminPrivateKey);
   } finally {
     await mf.dispose();
     await stack.stop();
+  }
+}
+
+/** Signing through the whole chain: edge, mTLS, bridge, policy, software Ledger (hw-app-trx). */
+async function signingLines(base: string, walletUrl: string, superAdminKey: string): Promise<void> {
+  const wallet = await postJson<{ privateKey: string; address: string }>(`${walletUrl}/wallets/from-key`, {
+    privateKey: superAdminKey,
+  });
+  const { message } = await postJson<{ message: string }>(`${base}/v1/auth/challenge`, {
+    address: wallet.address,
+  });
+  const { signature } = await postJson<{ signature: string }>(`${walletUrl}/sign`, {
+    message,
+    privateKey: wallet.privateKey,
+  });
+  const { accessToken } = await postJson<{ accessToken: string }>(`${base}/v1/auth/login`, {
+    message,
+    signature,
+  });
+  const { rawDataHex } = await postJson<{ rawDataHex: string }>(`${walletUrl}/build/transfer`, {
+    amountSun: 1,
+    memoBytes: 200,
+  });
+  const cases: [string, string, unknown][] = [
+    ["sign-message", "/v1/wallet/sign-message", { message: "bench" }],
+    ["sign-transaction (335 bytes, 2 chunks)", "/v1/wallet/sign-transaction", { rawDataHex }],
+  ];
+  for (const [name, path, body] of cases) {
+    const latencies: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const t0 = performance.now();
+      const res = await fetch(`${base}${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+      latencies.push(performance.now() - t0);
+    }
+    latencies.sort((a, b) => a - b);
+    out(
+      `  ${name} end to end: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms (n=30)`,
+    );
   }
 }
 
