@@ -2,41 +2,14 @@
  * `npm run bench -w worker`: numbers, not assertions. One workerd (Miniflare) runs the worker with
  * its real bindings: Upstash REST over redis-server, and the bridge over mTLS with FerretDB.
  */
-import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { type LoadResult, percentile } from "@tron-auth/infra/bench";
-import { build } from "esbuild";
-import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { bundleWorker, CACHE, startWorker } from "../dev/miniflare.ts";
 import { startEdgeStack } from "../test/setup/global.ts";
 import { workerBindings } from "../test/setup/miniflare-options.ts";
 import { httpLoad } from "./http-load.ts";
 
-const ROOT = join(import.meta.dirname, "..", "..");
 const out = (line: string) => process.stdout.write(`${line}\n`);
-
-async function bundle(): Promise<string> {
-  const outfile = join(ROOT, ".cache", "bench", "worker.mjs");
-  await build({
-    entryPoints: [join(import.meta.dirname, "bench-worker.ts")],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    external: ["cloudflare:*", "node:*"],
-    outfile,
-    logLevel: "warning",
-  });
-  return outfile;
-}
-
-function compatibilityDate(): string {
-  const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
-  const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1];
-  if (!date) throw new Error("compatibility_date not found in wrangler.toml");
-  return date;
-}
 
 async function postJson<T>(url: string, body: unknown): Promise<T> {
   const res = await fetch(url, {
@@ -52,19 +25,13 @@ async function main(): Promise<void> {
   out("worker benchmark (workerd via Miniflare, real Upstash REST and mTLS bridge)");
   const stack = await startEdgeStack();
   const ctx = stack.context;
-  const scriptPath = await bundle();
-  // Miniflare 5 takes a wrangler-shaped config; the v4 option shape (what the vitest pool uses) converts.
-  const mf = new Miniflare(
-    convertV4MiniflareOptions({
-      modules: true,
-      scriptPath,
-      modulesRoot: dirname(scriptPath),
-      compatibilityDate: compatibilityDate(),
-      ...workerBindings(ctx, ctx.countingUpstashUrl),
-    }),
+  const scriptPath = await bundleWorker(
+    join(import.meta.dirname, "bench-worker.ts"),
+    join(CACHE, "bench", "worker.mjs"),
   );
+  const worker = await startWorker({ scriptPath, port: 0, ...workerBindings(ctx, ctx.countingUpstashUrl) });
   try {
-    const base = (await mf.ready).toString().replace(/\/$/, "");
+    const base = worker.url;
     const wallet = await postJson<{ privateKey: string; address: string }>(`${ctx.walletUrl}/wallets`, {});
 
     const loginLatencies: number[] = [];
@@ -132,7 +99,7 @@ async function main(): Promise<void> {
     );
     await signingLines(base, ctx.walletUrl, ctx.superAdminPrivateKey);
   } finally {
-    await mf.dispose();
+    await worker.stop();
     await stack.stop();
   }
 }

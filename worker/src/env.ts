@@ -3,7 +3,9 @@ import type { Role } from "@tron-auth/shared/auth";
 // The worker's bindings: what wrangler.toml (vars, the mTLS certificate binding) and secrets provide.
 export type Env = {
   /** mTLS Fetcher to the bridge: `[[mtls_certificates]]` in production, a service binding locally. */
-  BRIDGE: Fetcher;
+  BRIDGE?: Fetcher;
+  /** wrangler dev only: the local mTLS forwarder (`npm run forwarder`), used when BRIDGE is absent. */
+  BRIDGE_FORWARDER_URL?: string;
   /** Origin used in URLs sent through BRIDGE (only its host matters for SNI and routing). */
   BRIDGE_ORIGIN?: string;
   UPSTASH_REDIS_REST_URL: string;

@@ -12,7 +12,6 @@ export type BridgeCallOptions = { method?: string; body?: string; timeoutMs?: nu
  * every failure below the HTTP layer becomes one clean `bridge_unavailable` problem.
  */
 export async function callBridge(env: Env, path: string, options: BridgeCallOptions = {}): Promise<Response> {
-  const url = new URL(path, env.BRIDGE_ORIGIN ?? DEFAULT_ORIGIN);
   const init: RequestInit = {
     method: options.method ?? "GET",
     signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
@@ -20,7 +19,12 @@ export async function callBridge(env: Env, path: string, options: BridgeCallOpti
   if (options.headers !== undefined) init.headers = options.headers;
   if (options.body !== undefined) init.body = options.body;
   try {
-    return await env.BRIDGE.fetch(url.toString(), init);
+    if (env.BRIDGE)
+      return await env.BRIDGE.fetch(new URL(path, env.BRIDGE_ORIGIN ?? DEFAULT_ORIGIN).toString(), init);
+    // Local development only (wrangler dev has no mTLS bindings): a forwarder on this machine
+    // holds the development client certificate and opens the mTLS connection to the bridge.
+    if (env.BRIDGE_FORWARDER_URL)
+      return await fetch(new URL(path, env.BRIDGE_FORWARDER_URL).toString(), init);
   } catch (cause) {
     throw new AppError(
       "bridge_unavailable",
@@ -29,4 +33,7 @@ export async function callBridge(env: Env, path: string, options: BridgeCallOpti
       { cause },
     );
   }
+  throw new AppError("bridge_unavailable", "No route to the bridge is configured (BRIDGE binding).", {
+    retryAfter: 30,
+  });
 }
