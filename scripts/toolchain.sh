@@ -51,3 +51,12 @@ ensure_ferretdb() {
   mkdir -p "$root/.cache/bin"
   (cd "$src" && go build -trimpath -o "$bin" .)
 }
+
+# What `npm start` and `npm test` both need before they run: Node 22, redis-server, the
+# MongoDB-wire server (unless MONGODB_URI names one) and the dependencies.
+ensure_local_stack_tools() {
+  ensure_node22
+  ensure_redis
+  [ -n "${MONGODB_URI:-}" ] || ensure_ferretdb
+  [ -d node_modules/.bin ] || npm install --no-audit --no-fund
+}

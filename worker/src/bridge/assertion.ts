@@ -1,7 +1,6 @@
 import { bodyHash, INTERNAL_ASSERTION_TYP } from "@tron-auth/shared/protocol";
-import { SignJWT } from "jose";
 import type { KeyRing } from "../tokens/keys.ts";
-import { SIGNING_ALG } from "../tokens/keys.ts";
+import { signJwt } from "../tokens/sign.ts";
 
 export type AssertionSubject = { sub: string; roles: readonly string[]; requestId: string };
 export type AssertionSettings = { issuer: string; audience: string };
@@ -16,14 +15,12 @@ export async function signAssertion(
   body: string,
   settings: AssertionSettings,
 ): Promise<string> {
-  const iat = Math.floor(Date.now() / 1000);
-  return new SignJWT({ roles: [...subject.roles], rid: subject.requestId, bh: await bodyHash(body) })
-    .setProtectedHeader({ alg: SIGNING_ALG, typ: INTERNAL_ASSERTION_TYP, kid: ring.signing.kid })
-    .setIssuer(settings.issuer)
-    .setAudience(settings.audience)
-    .setSubject(subject.sub)
-    .setJti(crypto.randomUUID())
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + LIFETIME_SECONDS)
-    .sign(ring.signing.key);
+  return signJwt(ring, {
+    typ: INTERNAL_ASSERTION_TYP,
+    claims: { roles: [...subject.roles], rid: subject.requestId, bh: await bodyHash(body) },
+    issuer: settings.issuer,
+    audience: settings.audience,
+    subject: subject.sub,
+    ttlSeconds: LIFETIME_SECONDS,
+  });
 }

@@ -1,8 +1,9 @@
 import { roleSchema } from "@tron-auth/shared/auth";
 import { AppError } from "@tron-auth/shared/problems";
-import { jwtVerify, SignJWT } from "jose";
+import { jwtVerify } from "jose";
 import { z } from "zod";
 import { type KeyRing, SIGNING_ALG } from "./keys.ts";
+import { signJwt } from "./sign.ts";
 
 export const ACCESS_TOKEN_TYP = "at+jwt";
 
@@ -21,22 +22,21 @@ export const accessClaimsSchema = z.object({
 export type AccessClaims = z.infer<typeof accessClaimsSchema>;
 export type TokenSettings = { issuer: string; audience: string; ttlSeconds: number };
 
-export async function issueAccessToken(
+export function issueAccessToken(
   ring: KeyRing,
   subject: { sub: string; addr: string; roles: readonly string[]; sid: string },
   settings: TokenSettings,
   now = new Date(),
 ): Promise<string> {
-  const iat = Math.floor(now.getTime() / 1000);
-  return new SignJWT({ addr: subject.addr, roles: [...subject.roles], sid: subject.sid })
-    .setProtectedHeader({ alg: SIGNING_ALG, typ: ACCESS_TOKEN_TYP, kid: ring.signing.kid })
-    .setIssuer(settings.issuer)
-    .setAudience(settings.audience)
-    .setSubject(subject.sub)
-    .setJti(crypto.randomUUID())
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + settings.ttlSeconds)
-    .sign(ring.signing.key);
+  return signJwt(ring, {
+    typ: ACCESS_TOKEN_TYP,
+    claims: { addr: subject.addr, roles: [...subject.roles], sid: subject.sid },
+    issuer: settings.issuer,
+    audience: settings.audience,
+    subject: subject.sub,
+    ttlSeconds: settings.ttlSeconds,
+    now,
+  });
 }
 
 /**
