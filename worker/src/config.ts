@@ -1,19 +1,19 @@
 import { AppError } from "@tron-auth/shared/problems";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Env } from "./env.ts";
 
 const intVar = (fallback: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+  z._default(z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max)), fallback);
 
 /** Vars from wrangler.toml (and secrets), with the defaults operators already rely on (DESIGN 10). */
 const settingsSchema = z.object({
-  SIWT_DOMAIN: z.string().min(1).max(253),
+  SIWT_DOMAIN: z.string().check(z.minLength(1), z.maxLength(253)),
   SIWT_URI: z.url(),
-  SIWT_CHAIN_ID: z.string().regex(/^tron:[0-9]{1,20}$/),
-  SIWT_STATEMENT: z.string().max(512).default("Sign in to the TRON network console."),
-  JWT_ISSUER: z.string().min(1),
-  JWT_AUDIENCE: z.string().min(1),
-  BRIDGE_AUDIENCE: z.string().min(1).default("tron-auth-bridge"),
+  SIWT_CHAIN_ID: z.string().check(z.regex(/^tron:[0-9]{1,20}$/)),
+  SIWT_STATEMENT: z._default(z.string().check(z.maxLength(512)), "Sign in to the TRON network console."),
+  JWT_ISSUER: z.string().check(z.minLength(1)),
+  JWT_AUDIENCE: z.string().check(z.minLength(1)),
+  BRIDGE_AUDIENCE: z._default(z.string().check(z.minLength(1)), "tron-auth-bridge"),
   ACCESS_TOKEN_EXPIRE_MINUTES: intVar(15, 1, 60),
   REFRESH_TOKEN_EXPIRE_DAYS: intVar(7, 1, 30),
   MAX_SESSIONS_PER_USER: intVar(5, 1, 50),

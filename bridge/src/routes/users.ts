@@ -13,7 +13,7 @@ import { toPublicUser } from "../users/user.ts";
 
 const idSchema = z.string().regex(/^usr_[0-9a-f]{32}$/, "not a user id");
 const listQuerySchema = z.object({
-  role: roleSchema.optional(),
+  role: z.optional(roleSchema),
   cursor: z.string().max(512).optional(),
   limit: pageLimitSchema,
 });

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 
 /** Ordered lowest to highest; each role has the permissions of those below it. */
 export const ROLES = ["USER", "NODE_OPERATOR", "ADMIN", "SUPER_ADMIN"] as const;

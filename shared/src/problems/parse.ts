@@ -1,4 +1,5 @@
-import type { z } from "zod";
+import * as z from "zod/mini";
+import type * as core from "zod/v4/core";
 import { AppError } from "./problem.ts";
 
 /** UTF-8 JSON from bytes, or a 400 `bad_request` (never a 500 for the caller's mistake). */
@@ -11,8 +12,8 @@ export function parseJsonBytes(bytes: ArrayBuffer | Uint8Array): unknown {
 }
 
 /** Schema validation with a 400 `validation_failed` listing (at most 20) field issues. */
-export function parseWith<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
-  const parsed = schema.safeParse(value);
+export function parseWith<T extends core.$ZodType>(schema: T, value: unknown): core.output<T> {
+  const parsed = z.safeParse(schema, value);
   if (parsed.success) return parsed.data;
   const errors = parsed.error.issues
     .slice(0, 20)

@@ -1,24 +1,21 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { isProblemCode, PROBLEMS, type ProblemCode } from "./catalog.ts";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 /** Each code's documentation lives at this base + code. */
 export const PROBLEM_TYPE_BASE = "https://errors.tron-auth.dev/";
 
-export const problemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int().min(400).max(599),
-    code: z.string().regex(/^[a-z][a-z0-9_]*$/),
-    detail: z.string().optional(),
-    instance: z.string().optional(),
-    requestId: z.string().optional(),
-    retryAfter: z.number().int().nonnegative().optional(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  })
-  .loose();
-
+export const problemSchema = z.looseObject({
+  type: z.string(),
+  title: z.string(),
+  status: z.int().check(z.minimum(400), z.maximum(599)),
+  code: z.string().check(z.regex(/^[a-z][a-z0-9_]*$/)),
+  detail: z.optional(z.string()),
+  instance: z.optional(z.string()),
+  requestId: z.optional(z.string()),
+  retryAfter: z.optional(z.int().check(z.nonnegative())),
+  errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
+});
 export type Problem = z.infer<typeof problemSchema>;
 
 export function problem(

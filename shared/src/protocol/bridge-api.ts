@@ -1,29 +1,31 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { roleSchema } from "../auth/roles.ts";
 
 /** Bodies that cross the worker <-> bridge boundary; both sides parse with these. */
 
+const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
+
 export const loginVerifyRequestSchema = z.strictObject({
-  message: z.string().min(1).max(4096),
-  signature: z.string().min(1).max(200),
-  ip: z.string().max(64).optional(),
-  userAgent: z.string().max(512).optional(),
+  message: text(1, 4096),
+  signature: text(1, 200),
+  ip: z.optional(text(0, 64)),
+  userAgent: z.optional(text(0, 512)),
 });
 export type LoginVerifyRequest = z.infer<typeof loginVerifyRequestSchema>;
 
 export const bridgeUserSchema = z.object({
   id: z.string(),
   address: z.string(),
-  roles: z.array(roleSchema).min(1),
+  roles: z.array(roleSchema).check(z.minLength(1)),
   status: z.enum(["active", "locked", "disabled"]),
-  lock: z.object({ reason: z.string(), until: z.string().nullable() }).nullable(),
+  lock: z.nullable(z.object({ reason: z.string(), until: z.nullable(z.string()) })),
   createdAt: z.string(),
-  lastLoginAt: z.string().nullable(),
+  lastLoginAt: z.nullable(z.string()),
 });
 export type BridgeUser = z.infer<typeof bridgeUserSchema>;
 
 export const userEnvelopeSchema = z.object({ user: bridgeUserSchema });
 export const userPageSchema = z.object({
   users: z.array(bridgeUserSchema),
-  nextCursor: z.string().nullable(),
+  nextCursor: z.nullable(z.string()),
 });

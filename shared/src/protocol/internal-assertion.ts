@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { roleSchema } from "../auth/roles.ts";
 
 /**
@@ -12,21 +12,22 @@ export const INTERNAL_ASSERTION_ALG = "EdDSA";
 export const INTERNAL_ASSERTION_MAX_LIFETIME_SECONDS = 60;
 export const REQUEST_ID_HEADER = "x-request-id";
 
-export const internalAssertionClaimsSchema = z.object({
-  iss: z.string().min(1),
-  aud: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
-  /** The acting user's id, or "anonymous" before login. */
-  sub: z.string().min(1).max(64),
-  roles: z.array(roleSchema).max(4),
-  /** The edge request this call belongs to, for correlating logs and audit events. */
-  rid: z.string().min(1).max(128),
-  /** base64url SHA-256 of the exact request body bytes (of the empty string for no body). */
-  bh: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
-  jti: z.string().min(16).max(128),
-  iat: z.number().int(),
-  exp: z.number().int(),
-});
+const nonEmpty = () => z.string().check(z.minLength(1));
 
+export const internalAssertionClaimsSchema = z.object({
+  iss: nonEmpty(),
+  aud: z.union([nonEmpty(), z.array(nonEmpty()).check(z.minLength(1))]),
+  /** The acting user's id, or "anonymous" before login. */
+  sub: nonEmpty().check(z.maxLength(64)),
+  roles: z.array(roleSchema).check(z.maxLength(4)),
+  /** The edge request this call belongs to, for correlating logs and audit events. */
+  rid: nonEmpty().check(z.maxLength(128)),
+  /** base64url SHA-256 of the exact request body bytes (of the empty string for no body). */
+  bh: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/)),
+  jti: z.string().check(z.minLength(16), z.maxLength(128)),
+  iat: z.int(),
+  exp: z.int(),
+});
 export type InternalAssertionClaims = z.infer<typeof internalAssertionClaimsSchema>;
 
 /** base64url(SHA-256(body)) with WebCrypto, so worker and bridge compute it the same way. */

@@ -1,6 +1,6 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { createBase58check } from "@scure/base";
-import { z } from "zod";
+import * as z from "zod/mini";
 
 const b58check = createBase58check(sha256);
 const TRON_PREFIX = 0x41;
@@ -24,4 +24,4 @@ export function encodeTronAddress(body20: Uint8Array): string {
   return b58check.encode(bytes);
 }
 
-export const tronAddressSchema = z.string().refine(isTronAddress, "not a valid TRON address");
+export const tronAddressSchema = z.string().check(z.refine(isTronAddress, "not a valid TRON address"));

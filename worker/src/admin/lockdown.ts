@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Env } from "../env.ts";
 import { redisFor, redisOp } from "../redis.ts";
 import { formatEpoch } from "../sessions/epoch.ts";
@@ -9,9 +9,9 @@ const STATE_KEY = "ta:lockdown";
 export const lockdownState = z.object({
   active: z.boolean(),
   signing: z.boolean(),
-  sessionsEndedAt: z.iso.datetime().nullable(),
-  by: z.string().nullable(),
-  at: z.iso.datetime().nullable(),
+  sessionsEndedAt: z.nullable(z.iso.datetime()),
+  by: z.nullable(z.string()),
+  at: z.nullable(z.iso.datetime()),
 });
 export type LockdownState = z.infer<typeof lockdownState>;
 

@@ -2,7 +2,7 @@ import { AppError } from "@tron-auth/shared/problems";
 import { userEnvelopeSchema } from "@tron-auth/shared/protocol";
 import { parseSiwtMessage, validateSiwtMessage } from "@tron-auth/shared/siwt";
 import type { Context } from "hono";
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import { recordAudit } from "../audit/outbox.ts";
 import { bridgeJson } from "../bridge/calls.ts";
 import { settingsOf } from "../config.ts";

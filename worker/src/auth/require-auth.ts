@@ -1,7 +1,7 @@
 import { type Role, roleSchema } from "@tron-auth/shared/auth";
 import { AppError } from "@tron-auth/shared/problems";
 import { createMiddleware } from "hono/factory";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { settingsOf } from "../config.ts";
 import type { AppEnv, Env } from "../env.ts";
 import { consume, rateLimited, type Tier } from "../limits/limiter.ts";
@@ -20,7 +20,7 @@ const stateSchema = z.tuple([
   z.string(),
   z.union([z.string(), z.array(roleSchema)]),
   z.coerce.number(),
-  z.string().nullable().optional(),
+  z.optional(z.nullable(z.string())),
 ]);
 const rolesJson = z.array(roleSchema);
 

@@ -1,11 +1,11 @@
 import { roleSchema } from "@tron-auth/shared/auth";
 import { tronAddressSchema } from "@tron-auth/shared/siwt";
-import { z } from "zod";
+import * as z from "zod/mini";
 
 /** Public API bodies (the contract in README "Public API"); OpenAPI is generated from these. */
 export const challengeRequest = z.strictObject({
   address: tronAddressSchema,
-  chainId: z.string().max(32).optional(),
+  chainId: z.optional(z.string().check(z.maxLength(32))),
 });
 export const challengeResponse = z.object({
   message: z.string(),
@@ -13,15 +13,17 @@ export const challengeResponse = z.object({
   expiresAt: z.iso.datetime(),
 });
 export const loginRequest = z.strictObject({
-  message: z.string().min(1).max(4096),
-  signature: z.string().min(1).max(200),
+  message: z.string().check(z.minLength(1), z.maxLength(4096)),
+  signature: z.string().check(z.minLength(1), z.maxLength(200)),
 });
-export const refreshRequest = z.strictObject({ refreshToken: z.string().min(1).max(256) });
+export const refreshRequest = z.strictObject({
+  refreshToken: z.string().check(z.minLength(1), z.maxLength(256)),
+});
 export const tokenPairResponse = z.object({
   accessToken: z.string(),
   refreshToken: z.string(),
   tokenType: z.literal("Bearer"),
-  expiresIn: z.number().int(),
+  expiresIn: z.int(),
   user: z.object({ id: z.string(), address: z.string(), roles: z.array(roleSchema) }),
 });
 export const sessionsResponse = z.object({
@@ -42,4 +44,4 @@ export const meResponse = z.object({
   roles: z.array(roleSchema),
   permissions: z.array(z.string()),
 });
-export const sessionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/);
+export const sessionIdSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/));

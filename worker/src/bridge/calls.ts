@@ -1,7 +1,8 @@
 import type { Role } from "@tron-auth/shared/auth";
 import { AppError, problemSchema } from "@tron-auth/shared/problems";
 import { INTERNAL_ASSERTION_HEADER, REQUEST_ID_HEADER } from "@tron-auth/shared/protocol";
-import type { z } from "zod";
+import * as z from "zod/mini";
+import type * as core from "zod/v4/core";
 import { settingsOf } from "../config.ts";
 import type { Env } from "../env.ts";
 import { keyRingFrom } from "../tokens/keys.ts";
@@ -14,11 +15,11 @@ export type BridgeActor = { sub: string; roles: readonly Role[]; requestId: stri
  * A signed JSON call to the bridge. Problems the bridge returns are re-thrown as AppErrors with
  * the bridge's code, so callers decide what the client sees (login maps every refusal to 401).
  */
-export async function bridgeJson<T extends z.ZodType>(
+export async function bridgeJson<T extends core.$ZodType>(
   env: Env,
   actor: BridgeActor,
   request: { method: string; path: string; schema: T; payload?: unknown },
-): Promise<z.infer<T>> {
+): Promise<core.output<T>> {
   const { method, path, payload } = request;
   const settings = settingsOf(env);
   const ring = await keyRingFrom(env.JWT_SIGNING_KEYS);
@@ -35,7 +36,7 @@ export async function bridgeJson<T extends z.ZodType>(
   const res = await callBridge(env, path, { method, headers, ...(payload === undefined ? {} : { body }) });
   const json: unknown = await res.json().catch(() => undefined);
   if (res.ok) {
-    const parsed = request.schema.safeParse(json);
+    const parsed = z.safeParse(request.schema, json);
     if (parsed.success) return parsed.data;
     throw new AppError("bridge_unavailable", "The bridge answered in an unexpected shape.", {
       retryAfter: 30,

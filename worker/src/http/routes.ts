@@ -1,6 +1,6 @@
 import type { Permission } from "@tron-auth/shared/auth";
 import type { Handler, Hono, MiddlewareHandler } from "hono";
-import type { z } from "zod";
+import type * as core from "zod/v4/core";
 import type { AppEnv } from "../env.ts";
 
 /**
@@ -22,9 +22,9 @@ export type RouteSpec = {
   access: Access;
   summary: string;
   tag: string;
-  body?: z.ZodType;
-  query?: z.ZodType;
-  response?: z.ZodType;
+  body?: core.$ZodType;
+  query?: core.$ZodType;
+  response?: core.$ZodType;
   /** Success status; 204 routes have no response body. */
   status: 200 | 201 | 202 | 204;
 };

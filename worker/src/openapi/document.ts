@@ -1,9 +1,10 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import type * as core from "zod/v4/core";
 import type { RouteSpec } from "../http/routes.ts";
 
 type JsonSchema = Record<string, unknown>;
 
-const toSchema = (schema: z.ZodType): JsonSchema =>
+const toSchema = (schema: core.$ZodType): JsonSchema =>
   z.toJSONSchema(schema, { unrepresentable: "any", io: "input" }) as JsonSchema;
 
 const problem: JsonSchema = {
@@ -36,7 +37,7 @@ export function openApiPath(path: string): { path: string; params: string[] } {
   return { path: converted, params };
 }
 
-function queryParameters(query: z.ZodType | undefined): JsonSchema[] {
+function queryParameters(query: core.$ZodType | undefined): JsonSchema[] {
   if (!query) return [];
   const schema = toSchema(query) as { properties?: Record<string, JsonSchema>; required?: string[] };
   return Object.entries(schema.properties ?? {}).map(([name, s]) => ({

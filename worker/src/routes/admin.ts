@@ -2,7 +2,8 @@ import { type Role, roleSchema } from "@tron-auth/shared/auth";
 import { AppError } from "@tron-auth/shared/problems";
 import { userEnvelopeSchema, userPageSchema } from "@tron-auth/shared/protocol";
 import type { Context } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
+import type * as core from "zod/v4/core";
 import { lockdown, lockdownState } from "../admin/lockdown.ts";
 import { recordAudit } from "../audit/outbox.ts";
 import { type BridgeActor, bridgeJson } from "../bridge/calls.ts";
@@ -13,40 +14,41 @@ import { needs } from "../http/routes.ts";
 import { sessionsOf } from "../sessions/for-request.ts";
 
 const TAG = "admin";
-const limitParam = z.coerce.number().int().min(1).max(200).optional();
+const text = (max: number) => z.string().check(z.maxLength(max));
+const limitParam = z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200)));
 const usersQuery = z.strictObject({
-  role: roleSchema.optional(),
-  cursor: z.string().max(512).optional(),
+  role: z.optional(roleSchema),
+  cursor: z.optional(text(512)),
   limit: limitParam,
 });
 const auditQuery = z.strictObject({
-  type: z.string().max(64).optional(),
-  userId: z.string().max(64).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-  cursor: z.string().max(512).optional(),
+  type: z.optional(text(64)),
+  userId: z.optional(text(64)),
+  from: z.optional(z.iso.datetime({ offset: true })),
+  to: z.optional(z.iso.datetime({ offset: true })),
+  cursor: z.optional(text(512)),
   limit: limitParam,
 });
 const auditPage = z.object({
   events: z.array(z.record(z.string(), z.unknown())),
-  nextCursor: z.string().nullable(),
+  nextCursor: z.nullable(z.string()),
 });
-const rolesBody = z.strictObject({ roles: z.array(roleSchema).min(1).max(4) });
+const rolesBody = z.strictObject({ roles: z.array(roleSchema).check(z.minLength(1), z.maxLength(4)) });
 const lockBody = z.strictObject({
-  reason: z.string().trim().min(1).max(256),
-  until: z.iso.datetime({ offset: true }).optional(),
+  reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(256)),
+  until: z.optional(z.iso.datetime({ offset: true })),
 });
 const lockdownBody = z
-  .strictObject({ signing: z.boolean().optional(), sessions: z.boolean().optional() })
-  .refine((b) => b.signing === true || b.sessions === true, "set signing and/or sessions to true");
+  .strictObject({ signing: z.optional(z.boolean()), sessions: z.optional(z.boolean()) })
+  .check(z.refine((b) => b.signing === true || b.sessions === true, "set signing and/or sessions to true"));
 const lockdownEnvelope = z.object({ lockdown: lockdownState });
 
 function actor(c: Context<AppEnv>): BridgeActor {
   return { sub: c.var.auth.userId, roles: c.var.auth.roles, requestId: c.var.requestId };
 }
 
-function query<T extends z.ZodType>(c: Context<AppEnv>, schema: T): string {
-  const parsed = schema.safeParse(c.req.query());
+function query<T extends core.$ZodType>(c: Context<AppEnv>, schema: T): string {
+  const parsed = z.safeParse(schema, c.req.query());
   if (!parsed.success)
     throw new AppError(
       "validation_failed",

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { callBridge } from "../bridge/client.ts";
 import type { Env } from "../env.ts";
 import type { Define } from "../http/define.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Define } from "../http/define.ts";
 import { PUBLIC } from "../http/routes.ts";
 import { keyRingFrom } from "../tokens/keys.ts";

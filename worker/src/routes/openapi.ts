@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { AppEnv } from "../env.ts";
 import type { Define } from "../http/define.ts";
 import { PUBLIC, routeSpecsOf } from "../http/routes.ts";

@@ -1,6 +1,6 @@
 import { AppError } from "@tron-auth/shared/problems";
 import type { Context } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { lockdown } from "../admin/lockdown.ts";
 import { recordAudit } from "../audit/outbox.ts";
 import { bridgeJson } from "../bridge/calls.ts";
@@ -13,27 +13,34 @@ const TAG = "wallet";
 /** Signing needs a sign-in this recent: a stolen long-lived session cannot sign. */
 const RECENT_LOGIN_MS = 10 * 60_000;
 
-const hex = z.string().regex(/^(?:[0-9a-fA-F]{2})+$/, "hex bytes");
-const path = z.string().max(64).optional();
+const hexBytes = (max: number) =>
+  z.string().check(z.regex(/^(?:[0-9a-fA-F]{2})+$/, "hex bytes"), z.maxLength(max));
+const path = z.optional(z.string().check(z.maxLength(64)));
 const transactionInput = z.object({
-  raw_data_hex: hex.max(131_072),
-  txID: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/i)
-    .optional(),
+  raw_data_hex: hexBytes(131_072),
+  txID: z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/i))),
 });
 const signTransactionRequest = z
-  .strictObject({ transaction: transactionInput.optional(), rawDataHex: hex.max(131_072).optional(), path })
-  .refine(
-    (b) => (b.transaction === undefined) !== (b.rawDataHex === undefined),
-    "send exactly one of transaction or rawDataHex",
+  .strictObject({
+    transaction: z.optional(transactionInput),
+    rawDataHex: z.optional(hexBytes(131_072)),
+    path,
+  })
+  .check(
+    z.refine(
+      (b) => (b.transaction === undefined) !== (b.rawDataHex === undefined),
+      "send exactly one of transaction or rawDataHex",
+    ),
   );
-const signMessageRequest = z.strictObject({ message: z.string().min(1).max(8_192), path });
+const signMessageRequest = z.strictObject({
+  message: z.string().check(z.minLength(1), z.maxLength(8_192)),
+  path,
+});
 const walletInfo = z.object({
   status: z.string(),
   driver: z.string(),
-  appVersion: z.string().nullable(),
-  address: z.string().nullable(),
+  appVersion: z.nullable(z.string()),
+  address: z.nullable(z.string()),
 });
 const signedTransaction = z.object({
   txID: z.string(),

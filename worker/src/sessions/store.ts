@@ -1,6 +1,6 @@
 import { type Role, roleSchema } from "@tron-auth/shared/auth";
 import type { Redis } from "@upstash/redis/cloudflare";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { redisOp } from "../redis.ts";
 import { livenessCache } from "./liveness-cache.ts";
 import { CREATE_SESSION, REVOKE_SESSION, REVOKE_USER, ROTATE_REFRESH, SET_USER_ROLES } from "./scripts.ts";
@@ -33,22 +33,25 @@ export type SessionRecord = {
   absoluteExpiry: number;
 };
 
+/** Roles are stored as JSON text in the session hash; unreadable JSON fails the record. */
 const rolesField = z
-  .string()
-  .transform((s, ctx) => {
-    try {
-      return JSON.parse(s) as unknown;
-    } catch {
-      ctx.addIssue({ code: "custom", message: "roles not JSON" });
-      return z.NEVER;
-    }
-  })
-  .pipe(z.array(roleSchema));
+  .pipe(
+    z.string(),
+    z.transform((text): unknown => {
+      try {
+        return JSON.parse(text);
+      } catch {
+        return undefined;
+      }
+    }),
+  )
+  .check(z.refine((value) => Array.isArray(value), "roles not JSON"));
+const rolesOf = z.pipe(rolesField, z.array(roleSchema));
 
 const recordSchema = z.object({
   uid: z.string(),
   addr: z.string(),
-  roles: z.union([z.array(roleSchema), rolesField]),
+  roles: z.union([z.array(roleSchema), rolesOf]),
   ip: z.coerce.string(),
   ua: z.coerce.string(),
   createdAt: z.coerce.number(),

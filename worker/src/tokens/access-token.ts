@@ -1,7 +1,7 @@
 import { roleSchema } from "@tron-auth/shared/auth";
 import { AppError } from "@tron-auth/shared/problems";
 import { jwtVerify } from "jose";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { type KeyRing, SIGNING_ALG } from "./keys.ts";
 import { signJwt } from "./sign.ts";
 
@@ -10,13 +10,13 @@ export const ACCESS_TOKEN_TYP = "at+jwt";
 export const accessClaimsSchema = z.object({
   iss: z.string(),
   aud: z.union([z.string(), z.array(z.string())]),
-  sub: z.string().min(1).max(64),
-  addr: z.string().min(1).max(64),
-  roles: z.array(roleSchema).min(1).max(4),
-  sid: z.string().min(16).max(64),
-  jti: z.string().min(16).max(64),
-  iat: z.number().int(),
-  exp: z.number().int(),
+  sub: z.string().check(z.minLength(1), z.maxLength(64)),
+  addr: z.string().check(z.minLength(1), z.maxLength(64)),
+  roles: z.array(roleSchema).check(z.minLength(1), z.maxLength(4)),
+  sid: z.string().check(z.minLength(16), z.maxLength(64)),
+  jti: z.string().check(z.minLength(16), z.maxLength(64)),
+  iat: z.int(),
+  exp: z.int(),
 });
 
 export type AccessClaims = z.infer<typeof accessClaimsSchema>;

@@ -1,22 +1,18 @@
 import { AppError } from "@tron-auth/shared/problems";
 import { createLocalJWKSet, importJWK, type JSONWebKeySet, type JWK } from "jose";
-import { z } from "zod";
+import * as z from "zod/mini";
 
 export const SIGNING_ALG = "EdDSA";
 
-const privateJwkSchema = z
-  .object({
-    kty: z.literal("OKP"),
-    crv: z.literal("Ed25519"),
-    x: z.string().min(43),
-    d: z.string().min(43),
-    kid: z.string().min(1).max(64),
-  })
-  .loose();
-const keySetSchema = z.union([
-  z.object({ keys: z.array(privateJwkSchema).min(1).max(8) }),
-  z.array(privateJwkSchema).min(1).max(8),
-]);
+const privateJwkSchema = z.looseObject({
+  kty: z.literal("OKP"),
+  crv: z.literal("Ed25519"),
+  x: z.string().check(z.minLength(43)),
+  d: z.string().check(z.minLength(43)),
+  kid: z.string().check(z.minLength(1), z.maxLength(64)),
+});
+const keyList = z.array(privateJwkSchema).check(z.minLength(1), z.maxLength(8));
+const keySetSchema = z.union([z.object({ keys: keyList }), keyList]);
 
 export type KeyRing = {
   signing: { kid: string; key: CryptoKey };
