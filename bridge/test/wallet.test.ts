@@ -155,4 +155,18 @@ describe("wallet through the bridge, on the software device with the real hw-app
       expect(types).toContain(type);
     }
   });
+
+  it("shows the device state in readiness: locked degrades the bridge, ready restores it", async () => {
+    const ready = async () => {
+      const res = await fetch(`${t.bridge.healthUrl}/health/ready`);
+      const body = (await res.json()) as { status: string; dependencies: { hardware_wallet: string } };
+      return [res.status, body.status, body.dependencies.hardware_wallet];
+    };
+    device().lock();
+    await signMsg("while locked");
+    expect(await ready()).toEqual([200, "degraded", "locked"]);
+    device().openApp();
+    expect((await signMsg("unlocked")).status).toBe(200);
+    expect(await ready()).toEqual([200, "healthy", "ready"]);
+  });
 });

@@ -1,0 +1,98 @@
+import { pino } from "pino";
+import { describe, expect, it } from "vitest";
+import { softwareConnector } from "../src/wallet/connectors.ts";
+import type { DeviceConnector } from "../src/wallet/device-manager.ts";
+import { DeviceManager } from "../src/wallet/device-manager.ts";
+import { SoftwareTronDevice } from "../src/wallet/software-device.ts";
+import { TEST_ADDRESS, TEST_MNEMONIC } from "./support/transactions.ts";
+
+/** The software device behind a connector that also reports plug/unplug, like node-hid's listen. */
+function pluggable() {
+  const device = new SoftwareTronDevice(TEST_MNEMONIC);
+  let events: { attached(): void; detached(): void } | undefined;
+  const connector: DeviceConnector = {
+    ...softwareConnector(device),
+    watch: (e) => {
+      events = e;
+      return () => (events = undefined);
+    },
+  };
+  const manager = new DeviceManager(connector, {
+    defaultPath: "44'/195'/0'/0/0",
+    confirmTimeoutMs: 500,
+    log: pino({ level: "silent" }),
+  });
+  return {
+    device,
+    manager,
+    unplug: () => {
+      device.disconnect();
+      events?.detached();
+    },
+    plug: () => {
+      device.reattach();
+      events?.attached();
+    },
+  };
+}
+
+const until = async (check: () => boolean) => {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+};
+
+describe("device manager", () => {
+  it("reports ready with the app version and address after a refresh", async () => {
+    const { manager } = pluggable();
+    expect(await manager.refresh()).toEqual({
+      status: "ready",
+      driver: "software",
+      appVersion: "0.5.0",
+      address: TEST_ADDRESS,
+    });
+  });
+
+  it("follows unplug and plug events: disconnected, then ready again without a restart", async () => {
+    const { manager, unplug, plug } = pluggable();
+    await manager.refresh();
+    unplug();
+    await until(() => manager.info().status === "disconnected");
+    expect(manager.info().status).toBe("disconnected");
+    plug();
+    await until(() => manager.info().status === "ready");
+    expect(manager.info().status).toBe("ready");
+  });
+
+  it("reports locked and app_not_open from the status words, and recovers when fixed", async () => {
+    const { manager, device } = pluggable();
+    device.lock();
+    expect((await manager.refresh()).status).toBe("locked");
+    device.closeApp();
+    expect((await manager.refresh()).status).toBe("app_not_open");
+    device.openApp();
+    expect((await manager.refresh()).status).toBe("ready");
+  });
+
+  it("times out a confirmation nobody gives, drops the transport, and serves the next operation", async () => {
+    const { manager, device } = pluggable();
+    device.hangNext();
+    await expect(manager.use((trx) => trx.getAddress("44'/195'/0'/0/0", true))).rejects.toMatchObject({
+      problem: { code: "wallet_timeout" },
+    });
+    expect((await manager.use((trx) => trx.getAddress("44'/195'/0'/0/0"))).address).toBe(TEST_ADDRESS);
+  });
+
+  it("runs operations one at a time, in order", async () => {
+    const { manager } = pluggable();
+    const order: string[] = [];
+    await Promise.all(
+      ["a", "b", "c"].map((name) =>
+        manager.use(async (trx) => {
+          order.push(`${name}:start`);
+          await trx.getAppConfiguration();
+          order.push(`${name}:end`);
+        }),
+      ),
+    );
+    expect(order).toEqual(["a:start", "a:end", "b:start", "b:end", "c:start", "c:end"]);
+  });
+});
