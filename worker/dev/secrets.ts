@@ -111,7 +111,3 @@ export async function devMaterial(dir: string): Promise<DevMaterial> {
   );
   return { certs, files, jwtKeys, superAdmin, walletMnemonic, upstashToken };
 }
-
-export function publicJwks(set: { keys: JWK[] }): { keys: JWK[] } {
-  return { keys: set.keys.map(({ kty, crv, x, kid, alg, use }) => ({ kty, crv, x, kid, alg, use }) as JWK) };
-}

@@ -6,8 +6,9 @@ import { startMongoWire } from "@tron-auth/infra/mongo-wire";
 import { startMtlsForwarder } from "@tron-auth/infra/mtls-forwarder";
 import { startRedisServer } from "@tron-auth/infra/redis-server";
 import { startUpstashRest } from "@tron-auth/infra/upstash-rest";
+import { keyRingFrom } from "../src/tokens/keys.ts";
 import { bundleWorker, CACHE, startWorker, WORKER_ENTRY } from "./miniflare.ts";
-import { devMaterial, publicJwks } from "./secrets.ts";
+import { devMaterial } from "./secrets.ts";
 
 export type DevPorts = {
   edge: number;
@@ -46,6 +47,7 @@ export async function startDevStack(opts: { dir: string; ports: DevPorts; log: (
   };
   try {
     const m = await devMaterial(opts.dir);
+    const signingKeys = JSON.stringify(m.jwtKeys);
     const redis = await startRedisServer();
     stops.push(redis.stop);
     const upstash = await startUpstashRest({
@@ -71,7 +73,7 @@ export async function startDevStack(opts: { dir: string; ports: DevPorts; log: (
         BRIDGE_TLS_KEY: m.files.serverKey,
         BRIDGE_TLS_CLIENT_CA: m.files.ca,
         MONGODB_URI: mongo.uri,
-        WORKER_JWKS: JSON.stringify(publicJwks(m.jwtKeys)),
+        WORKER_JWKS: JSON.stringify((await keyRingFrom(signingKeys)).publicJwks),
         INTERNAL_ISSUER: DEV_VARS.JWT_ISSUER,
         SIWT_DOMAIN: DEV_VARS.SIWT_DOMAIN,
         SIWT_URI: DEV_VARS.SIWT_URI,
@@ -101,7 +103,7 @@ export async function startDevStack(opts: { dir: string; ports: DevPorts; log: (
         ...DEV_VARS,
         UPSTASH_REDIS_REST_URL: upstash.url,
         UPSTASH_REDIS_REST_TOKEN: m.upstashToken,
-        JWT_SIGNING_KEYS: JSON.stringify(m.jwtKeys),
+        JWT_SIGNING_KEYS: signingKeys,
         BRIDGE_ORIGIN: "https://localhost",
       },
       serviceBindings: {
@@ -130,7 +132,7 @@ export async function startDevStack(opts: { dir: string; ports: DevPorts; log: (
       },
       superAdmin: m.superAdmin,
       upstashToken: m.upstashToken,
-      jwtSigningKeys: JSON.stringify(m.jwtKeys),
+      jwtSigningKeys: signingKeys,
       stop: stopAll,
     };
   } catch (error) {

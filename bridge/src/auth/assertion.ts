@@ -1,3 +1,4 @@
+import { errorCode } from "@tron-auth/shared/problems";
 import {
   bodyHash,
   INTERNAL_ASSERTION_ALG,
@@ -94,10 +95,4 @@ async function verifySignature(
       throw new AssertionError("assertion_expired", "assertion expired");
     throw new AssertionError("assertion_invalid", "assertion rejected");
   }
-}
-
-function errorCode(error: unknown): string | undefined {
-  return typeof error === "object" && error !== null && "code" in error && typeof error.code === "string"
-    ? error.code
-    : undefined;
 }

@@ -1,4 +1,4 @@
-import { AppError } from "@tron-auth/shared/problems";
+import { AppError, errorCode } from "@tron-auth/shared/problems";
 import type { LoginVerifyRequest } from "@tron-auth/shared/protocol";
 import { parseSiwtMessage, validateSiwtMessage } from "@tron-auth/shared/siwt";
 import type { AuditStore } from "../audit/store.ts";
@@ -48,7 +48,11 @@ export async function verifyLogin(
   try {
     validateSiwtMessage(message, { ...deps.expected, now });
   } catch (error) {
-    throw await fail(codeOf(error) ?? "siwt_malformed", "The sign-in message was refused.", message.address);
+    throw await fail(
+      errorCode(error) ?? "siwt_malformed",
+      "The sign-in message was refused.",
+      message.address,
+    );
   }
 
   const signature = verifyTronMessageSignature(req.message, req.signature, message.address);
@@ -93,10 +97,4 @@ function recordLoginEvent(
     requestId: ctx.requestId,
     details,
   });
-}
-
-function codeOf(error: unknown): string | undefined {
-  return typeof error === "object" && error !== null && "code" in error && typeof error.code === "string"
-    ? error.code
-    : undefined;
 }

@@ -1,3 +1,4 @@
+import { LOCKDOWN_KEY, LOCKDOWN_SIGNING_FIELD } from "@tron-auth/shared/protocol";
 import type { Redis } from "@upstash/redis";
 import type { Db } from "mongodb";
 import type { Logger } from "pino";
@@ -9,9 +10,6 @@ import { DeviceManager } from "../wallet/device-manager.ts";
 import { SoftwareTronDevice } from "../wallet/software-device.ts";
 import { SpendLedger } from "../wallet/spend-ledger.ts";
 import { WalletService } from "../wallet/wallet-service.ts";
-
-/** The worker's lockdown state; its `signing` field freezes signing. */
-const LOCKDOWN_KEY = "ta:lockdown";
 
 type WalletDeps = {
   db: Db;
@@ -57,7 +55,7 @@ export function buildWallet(config: BridgeEnv, deps: WalletDeps) {
     frozen: async () => {
       if (!redis) return false;
       try {
-        return String(await redis.hget(LOCKDOWN_KEY, "signing")) === "1";
+        return String(await redis.hget(LOCKDOWN_KEY, LOCKDOWN_SIGNING_FIELD)) === "1";
       } catch {
         return true;
       }

@@ -1,3 +1,4 @@
 export * from "./catalog.ts";
+export * from "./error-code.ts";
 export * from "./parse.ts";
 export * from "./problem.ts";

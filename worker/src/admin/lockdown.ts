@@ -1,10 +1,9 @@
+import { LOCKDOWN_KEY, LOCKDOWN_SIGNING_FIELD } from "@tron-auth/shared/protocol";
 import * as z from "zod/mini";
 import type { Env } from "../env.ts";
 import { redisFor, redisOp } from "../redis.ts";
 import { formatEpoch } from "../sessions/epoch.ts";
 import { sessionKeys } from "../sessions/store.ts";
-
-const STATE_KEY = "ta:lockdown";
 
 export const lockdownState = z.object({
   active: z.boolean(),
@@ -16,7 +15,7 @@ export const lockdownState = z.object({
 export type LockdownState = z.infer<typeof lockdownState>;
 
 const stored = z.object({
-  signing: z.enum(["0", "1"]),
+  [LOCKDOWN_SIGNING_FIELD]: z.enum(["0", "1"]),
   sessionsEndedAt: z.string(),
   by: z.string(),
   at: z.string(),
@@ -24,8 +23,7 @@ const stored = z.object({
 
 const INACTIVE: LockdownState = { active: false, signing: false, sessionsEndedAt: null, by: null, at: null };
 
-async function read(env: Env): Promise<LockdownState> {
-  const raw = await redisOp(() => redisFor(env).hgetall<Record<string, unknown>>(STATE_KEY));
+function fromStored(raw: Record<string, unknown> | null): LockdownState {
   const parsed = stored.safeParse(
     raw ? Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, String(v)])) : undefined,
   );
@@ -33,11 +31,15 @@ async function read(env: Env): Promise<LockdownState> {
   const s = parsed.data;
   return {
     active: true,
-    signing: s.signing === "1",
+    signing: s[LOCKDOWN_SIGNING_FIELD] === "1",
     sessionsEndedAt: s.sessionsEndedAt || null,
     by: s.by,
     at: s.at,
   };
+}
+
+async function read(env: Env): Promise<LockdownState> {
+  return fromStored(await redisOp(() => redisFor(env).hgetall<Record<string, unknown>>(LOCKDOWN_KEY)));
 }
 
 /**
@@ -58,16 +60,16 @@ export const lockdown = {
     if (request.sessions) await redisOp(() => redis.set(sessionKeys.EPOCH_KEY, formatEpoch(now, actor.sid)));
     const previous = await read(env);
     const state = {
-      signing: request.signing || previous.signing ? "1" : "0",
+      [LOCKDOWN_SIGNING_FIELD]: request.signing || previous.signing ? "1" : "0",
       sessionsEndedAt: request.sessions ? new Date(now).toISOString() : (previous.sessionsEndedAt ?? ""),
       by: actor.userId,
       at: new Date(now).toISOString(),
     };
-    await redisOp(() => redis.hset(STATE_KEY, state));
-    return read(env);
+    await redisOp(() => redis.hset(LOCKDOWN_KEY, state));
+    return fromStored(state);
   },
 
   async lift(env: Env): Promise<void> {
-    await redisOp(() => redisFor(env).del(STATE_KEY));
+    await redisOp(() => redisFor(env).del(LOCKDOWN_KEY));
   },
 };

@@ -2,7 +2,7 @@ import { AUDIT_OUTBOX_FIELD, AUDIT_OUTBOX_STREAM, type AuditEventInput } from "@
 import type { Context } from "hono";
 import type { AppEnv } from "../env.ts";
 import { inBackground } from "../http/background.ts";
-import { clientIp } from "../http/request-id.ts";
+import { clientOf } from "../http/request-id.ts";
 import { redisFor } from "../redis.ts";
 
 /** Enough for a long bridge outage; beyond it the oldest events go (approximate trim, O(1)). */
@@ -22,13 +22,11 @@ function eventId(now: number): string {
  */
 export function recordAudit(c: Context<AppEnv>, event: EdgeEvent): Promise<void> {
   const now = Date.now();
-  const ip = clientIp(c.req);
-  const userAgent = (c.req.header("user-agent") ?? "").slice(0, 512);
   const full: AuditEventInput = {
     ...event,
     id: eventId(now),
     at: new Date(now).toISOString(),
-    client: { ...(ip ? { ip } : {}), ...(userAgent ? { userAgent } : {}) },
+    client: clientOf(c.req),
     requestId: c.var.requestId,
   };
   const append = redisFor(c.env)

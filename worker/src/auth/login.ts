@@ -1,4 +1,4 @@
-import { AppError } from "@tron-auth/shared/problems";
+import { AppError, errorCode } from "@tron-auth/shared/problems";
 import { userEnvelopeSchema } from "@tron-auth/shared/protocol";
 import { parseSiwtMessage, validateSiwtMessage } from "@tron-auth/shared/siwt";
 import type { Context } from "hono";
@@ -7,7 +7,7 @@ import { recordAudit } from "../audit/outbox.ts";
 import { bridgeJson } from "../bridge/calls.ts";
 import { settingsOf } from "../config.ts";
 import type { AppEnv } from "../env.ts";
-import { clientIp } from "../http/request-id.ts";
+import { clientIp, clientOf, ipKey } from "../http/request-id.ts";
 import { consumeAll, rateLimited } from "../limits/limiter.ts";
 import { lockout } from "../limits/lockout.ts";
 import { redisFor } from "../redis.ts";
@@ -30,10 +30,7 @@ type LoginBody = z.infer<typeof loginRequest>;
  */
 export async function signIn(c: Context<AppEnv>, body: LoginBody): Promise<TokenPairBody> {
   const address = addressIn(body.message);
-  const limit = await consumeAll(c.env, "login", [
-    `ip:${clientIp(c.req) || "unknown"}`,
-    ...(address ? [`addr:${address}`] : []),
-  ]);
+  const limit = await consumeAll(c.env, "login", [ipKey(c.req), ...(address ? [`addr:${address}`] : [])]);
   c.set("rateLimit", limit);
   if (!limit.success) throw rateLimited(limit);
   if (address) await refuseIfLockedOut(c, address);
@@ -80,8 +77,7 @@ async function edgeRefusal(c: Context<AppEnv>, text: string): Promise<string | u
       : "nonce_invalid";
   } catch (error) {
     if (error instanceof AppError) throw error;
-    const code = typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
-    return typeof code === "string" ? code : "siwt_malformed";
+    return errorCode(error) ?? "siwt_malformed";
   }
 }
 
@@ -115,8 +111,6 @@ async function failed(
 }
 
 async function verifyAtBridge(c: Context<AppEnv>, body: LoginBody) {
-  const ip = clientIp(c.req);
-  const userAgent = (c.req.header("user-agent") ?? "").slice(0, 512);
   try {
     return await bridgeJson(
       c.env,
@@ -125,7 +119,7 @@ async function verifyAtBridge(c: Context<AppEnv>, body: LoginBody) {
         method: "POST",
         path: "/internal/v1/login/verify",
         schema: userEnvelopeSchema,
-        payload: { ...body, ...(ip ? { ip } : {}), ...(userAgent ? { userAgent } : {}) },
+        payload: { ...body, ...clientOf(c.req) },
       },
     );
   } catch (error) {

@@ -1,5 +1,5 @@
 import { roleSchema } from "@tron-auth/shared/auth";
-import { AppError } from "@tron-auth/shared/problems";
+import { AppError, errorCode } from "@tron-auth/shared/problems";
 import { jwtVerify } from "jose";
 import * as z from "zod/mini";
 import { type KeyRing, SIGNING_ALG } from "./keys.ts";
@@ -61,8 +61,7 @@ export async function verifyAccessToken(
     });
     return accessClaimsSchema.parse(payload);
   } catch (error) {
-    const expired =
-      typeof error === "object" && error !== null && "code" in error && error.code === "ERR_JWT_EXPIRED";
+    const expired = errorCode(error) === "ERR_JWT_EXPIRED";
     throw new AppError(
       expired ? "token_expired" : "invalid_token",
       expired ? "The access token has expired." : "The access token is not valid.",
