@@ -52,11 +52,32 @@ ensure_ferretdb() {
   (cd "$src" && go build -trimpath -o "$bin" .)
 }
 
+# npm records what it installed in node_modules/.package-lock.json; a newer package-lock.json or
+# package.json (a pull that changed dependencies) means the tree is stale, so install again.
+ensure_dependencies() {
+  local installed="$root/node_modules/.package-lock.json" manifest
+  local stale=0
+  if [ ! -f "$installed" ]; then stale=1; else
+    for manifest in "$root/package-lock.json" "$root"/package.json "$root"/*/package.json; do
+      [ "$manifest" -nt "$installed" ] && stale=1
+    done
+  fi
+  [ "$stale" -eq 0 ] && return 0
+  # Not `npm ci`: npm 11 writes lockfiles that `npm ci` reports as out of sync with another
+  # platform's optional binaries. Every direct dependency is pinned exactly and transitive ones come
+  # from the lockfile, so `npm install` resolves the same tree. node-hid (the Ledger USB transport)
+  # is optional: without libusb/libudev headers its build fails, npm leaves it out, and the bridge
+  # explains what to install if the Ledger driver is configured (README "Ledger on USB").
+  log "installing npm dependencies (first run: about a minute)"
+  (cd "$root" && npm install --no-audit --no-fund --loglevel=error)
+}
+
 # What `npm start` and `npm test` both need before they run: Node 22, redis-server, the
-# MongoDB-wire server (unless MONGODB_URI names one) and the dependencies.
+# MongoDB-wire server (unless MONGODB_URI names one) and the dependencies. .ci/run calls exactly
+# this, so a green CI proves a newcomer's first `npm start` / `npm test`.
 ensure_local_stack_tools() {
   ensure_node22
   ensure_redis
   [ -n "${MONGODB_URI:-}" ] || ensure_ferretdb
-  [ -d node_modules/.bin ] || npm install --no-audit --no-fund
+  ensure_dependencies
 }

@@ -1,6 +1,7 @@
 import { ConfigError, loadBridgeConfig } from "./config/load.ts";
 import { createLogger } from "./log.ts";
 import { startBridge } from "./runtime/start.ts";
+import { LedgerUsbUnavailable } from "./wallet/ledger-modules.ts";
 
 /**
  * The daemon: validate the environment, start, then live by signals. SIGTERM drains and exits 0;
@@ -54,5 +55,6 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   // Start-up failures (unreadable certificate, database unreachable) are operator problems: say which.
   process.stderr.write(`bridge failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  // A driver configured without its module is a configuration problem, not a crash to retry.
+  process.exit(error instanceof LedgerUsbUnavailable ? 78 : 1);
 });

@@ -1,9 +1,9 @@
 import type { DeviceConnector } from "./device-manager.ts";
-import { DisconnectedDevice, TransportNodeHid } from "./ledger-modules.ts";
+import { DisconnectedDevice, loadTransportNodeHid } from "./ledger-modules.ts";
 import type { SoftwareTronDevice } from "./software-device.ts";
 
 /** A Ledger on USB (hidraw). Plug and unplug events reach the manager, which reopens on demand. */
-export function ledgerConnector(): DeviceConnector {
+export function ledgerConnector(TransportNodeHid = loadTransportNodeHid()): DeviceConnector {
   return {
     driver: "ledger",
     open: () => TransportNodeHid.create(3_000, 3_000),

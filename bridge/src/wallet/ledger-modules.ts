@@ -15,6 +15,33 @@ export const Transport = (require("@ledgerhq/hw-transport") as TransportModule).
 export type Transport = InstanceType<typeof Transport>;
 export const Trx = (require("@ledgerhq/hw-app-trx") as TrxModule).default;
 export type Trx = InstanceType<typeof Trx>;
-export const TransportNodeHid = (require("@ledgerhq/hw-transport-node-hid") as NodeHidModule).default;
+export type TransportNodeHid = NodeHidModule["default"];
 export const { DisconnectedDevice, DisconnectedDeviceDuringOperation } =
   require("@ledgerhq/errors") as ErrorsModule;
+
+/** Thrown when the Ledger USB driver is configured but its native module is not installed. */
+export class LedgerUsbUnavailable extends Error {
+  readonly code = "ledger_usb_unavailable";
+  constructor(cause: unknown) {
+    super(
+      "WALLET_DRIVER=ledger needs @ledgerhq/hw-transport-node-hid, an optional dependency that " +
+        "compiles node-hid against libusb/libudev. Install the headers (apt-get install " +
+        "libusb-1.0-0-dev libudev-dev python3 make g++) and run npm install again, or use the " +
+        "bridge image, which builds it.",
+      { cause },
+    );
+    this.name = "LedgerUsbUnavailable";
+  }
+}
+
+/**
+ * node-hid is optional: a developer box without USB (or without the headers to build it) runs the
+ * software device and never loads it. It is loaded only when the Ledger driver is built.
+ */
+export function loadTransportNodeHid(load: (id: string) => unknown = require): TransportNodeHid {
+  try {
+    return (load("@ledgerhq/hw-transport-node-hid") as NodeHidModule).default;
+  } catch (error) {
+    throw new LedgerUsbUnavailable(error);
+  }
+}
