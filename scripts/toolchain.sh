@@ -72,10 +72,19 @@ ensure_dependencies() {
   (cd "$root" && npm install --no-audit --no-fund --loglevel=error)
 }
 
+# Said before a first run, so a newcomer knows the wait is expected and what it is for.
+first_run_notice() {
+  [ -x "$root/.cache/bin/ferretdb-local" ] && [ -f "$root/node_modules/.package-lock.json" ] && return 0
+  log "first run on this machine: a few minutes (about 5 on 2 cores), once. It fetches Node 22 if"
+  log "yours is older, installs redis-server with apt-get, builds the MongoDB-wire server (FerretDB)"
+  log "with Go, and runs npm install. Later runs start in seconds."
+}
+
 # What `npm start` and `npm test` both need before they run: Node 22, redis-server, the
 # MongoDB-wire server (unless MONGODB_URI names one) and the dependencies. .ci/run calls exactly
 # this, so a green CI proves a newcomer's first `npm start` / `npm test`.
 ensure_local_stack_tools() {
+  first_run_notice
   ensure_node22
   ensure_redis
   [ -n "${MONGODB_URI:-}" ] || ensure_ferretdb

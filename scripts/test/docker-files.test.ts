@@ -149,6 +149,17 @@ describe("docker/Dockerfile", () => {
     expect(runtime.map((s) => s.instruction)).not.toContain("RUN");
   });
 
+  it("fails the build when the optional Ledger USB transport did not compile", () => {
+    const build = steps.filter((s) => s.stage !== "bridge" && s.instruction === "RUN");
+    const install = build.find((s) => s.args.includes("npm install"));
+    expect(install?.args).toMatch(
+      /npm install [^&]*&& node -e "require\('@ledgerhq\/hw-transport-node-hid'\)"/,
+    );
+    const headers = build.find((s) => s.args.includes("apt-get install"))?.args ?? "";
+    for (const pkg of ["libusb-1.0-0-dev", "libudev-dev", "python3", "make", "g++"])
+      expect(headers).toContain(pkg);
+  });
+
   it("passes a lint: known instructions, pinned base images, apt lists cleaned", () => {
     const KNOWN = new Set([
       "FROM",
