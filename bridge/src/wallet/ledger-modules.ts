@@ -8,14 +8,24 @@ const require = createRequire(import.meta.url);
 
 type TransportModule = typeof import("@ledgerhq/hw-transport");
 type TrxModule = typeof import("@ledgerhq/hw-app-trx");
-type NodeHidModule = typeof import("@ledgerhq/hw-transport-node-hid");
 type ErrorsModule = typeof import("@ledgerhq/errors");
 
 export const Transport = (require("@ledgerhq/hw-transport") as TransportModule).default;
 export type Transport = InstanceType<typeof Transport>;
 export const Trx = (require("@ledgerhq/hw-app-trx") as TrxModule).default;
 export type Trx = InstanceType<typeof Trx>;
-export type TransportNodeHid = NodeHidModule["default"];
+/**
+ * What the bridge uses of hw-transport-node-hid's default export, written out here because the
+ * package is optional: its own declarations are absent wherever node-hid did not build.
+ */
+export type TransportNodeHid = {
+  create(openTimeoutMs?: number, listenTimeoutMs?: number): Promise<Transport>;
+  listen(observer: {
+    next(event: { type: string }): void;
+    error(error: unknown): void;
+    complete(): void;
+  }): { unsubscribe(): void };
+};
 export const { DisconnectedDevice, DisconnectedDeviceDuringOperation } =
   require("@ledgerhq/errors") as ErrorsModule;
 
@@ -40,7 +50,7 @@ export class LedgerUsbUnavailable extends Error {
  */
 export function loadTransportNodeHid(load: (id: string) => unknown = require): TransportNodeHid {
   try {
-    return (load("@ledgerhq/hw-transport-node-hid") as NodeHidModule).default;
+    return (load("@ledgerhq/hw-transport-node-hid") as { default: TransportNodeHid }).default;
   } catch (error) {
     throw new LedgerUsbUnavailable(error);
   }
