@@ -235,6 +235,8 @@ describe("failed sign-ins block the client that makes them, never the address", 
     const ip = freshIp();
     for (let i = 0; i < 3; i++)
       expect((await attempt(await newWallet(), attacker, ip, env)).status).toBe(401);
+    // Signing in with its own wallet does not wash the client's failures away.
+    expect((await attempt(attacker, attacker, ip, env)).status).toBe(200);
     // A message that does not even parse names no address; it still counts against the client.
     const junk = await call("/v1/auth/login", {
       body: { message: "junk", signature: "0x00" },
