@@ -28,10 +28,15 @@ const settingsSchema = z.object({
   RATE_LIMIT_PRIVILEGED: intVar(10_000, 1, 1_000_000),
   RATE_LIMIT_CHALLENGE: intVar(20, 1, 1_000_000),
   RATE_LIMIT_LOGIN: intVar(10, 1, 1_000_000),
-  /** Failed logins for one address within the window that lock it, and for how long. */
-  LOCKOUT_THRESHOLD: intVar(5, 1, 100),
-  LOCKOUT_WINDOW_SECONDS: intVar(900, 1, 86_400),
-  LOCKOUT_SECONDS: intVar(900, 1, 86_400),
+  /**
+   * Failed sign-ins within the window that block the client making them (its IP, an IPv6 /64)
+   * for LOGIN_BLOCK_SECONDS: for one address, and (a higher count) for every address. Never the
+   * address itself: a wallet signature cannot be guessed, so failures say nothing about its owner.
+   */
+  LOGIN_BLOCK_FAILURES_PER_ADDRESS: intVar(5, 1, 1_000),
+  LOGIN_BLOCK_FAILURES_PER_CLIENT: intVar(30, 1, 1_000_000),
+  LOGIN_BLOCK_WINDOW_SECONDS: intVar(900, 1, 86_400),
+  LOGIN_BLOCK_SECONDS: intVar(900, 1, 86_400),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

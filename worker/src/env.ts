@@ -33,9 +33,10 @@ export type Env = {
   RATE_LIMIT_PRIVILEGED?: string;
   RATE_LIMIT_CHALLENGE?: string;
   RATE_LIMIT_LOGIN?: string;
-  LOCKOUT_THRESHOLD?: string;
-  LOCKOUT_WINDOW_SECONDS?: string;
-  LOCKOUT_SECONDS?: string;
+  LOGIN_BLOCK_FAILURES_PER_ADDRESS?: string;
+  LOGIN_BLOCK_FAILURES_PER_CLIENT?: string;
+  LOGIN_BLOCK_WINDOW_SECONDS?: string;
+  LOGIN_BLOCK_SECONDS?: string;
 };
 
 /** Who is calling, once the access token and its session have been checked. */

@@ -35,6 +35,7 @@ export const PROBLEMS = {
   account_locked: { status: 423, title: "Account locked" },
   account_disabled: { status: 403, title: "Account disabled" },
   rate_limited: { status: 429, title: "Too many requests" },
+  login_blocked: { status: 429, title: "Too many failed sign-ins from this client" },
   internal_error: { status: 500, title: "Internal error" },
   bridge_unavailable: { status: 503, title: "Bridge unavailable" },
   service_unavailable: { status: 503, title: "Service unavailable" },

@@ -2,7 +2,7 @@ import { AUDIT_OUTBOX_FIELD, AUDIT_OUTBOX_STREAM, type AuditEventInput } from "@
 import type { Context } from "hono";
 import type { AppEnv } from "../env.ts";
 import { inBackground } from "../http/background.ts";
-import { clientOf } from "../http/request-id.ts";
+import { clientOf } from "../http/client.ts";
 import { redisFor } from "../redis.ts";
 
 /** Enough for a long bridge outage; beyond it the oldest events go (approximate trim, O(1)). */

@@ -7,9 +7,9 @@ import { recordAudit } from "../audit/outbox.ts";
 import { bridgeJson } from "../bridge/calls.ts";
 import { settingsOf } from "../config.ts";
 import type { AppEnv } from "../env.ts";
-import { clientIp, clientOf, ipKey } from "../http/request-id.ts";
+import { clientIp, clientKey, clientOf, clientUserAgent } from "../http/client.ts";
 import { consumeAll, rateLimited } from "../limits/limiter.ts";
-import { lockout } from "../limits/lockout.ts";
+import { type BlockScope, loginFailures } from "../limits/login-failures.ts";
 import { redisFor } from "../redis.ts";
 import { sessionsOf } from "../sessions/for-request.ts";
 import { newSessionId } from "../sessions/refresh-token.ts";
@@ -24,23 +24,33 @@ const LOGIN_REFUSED = "The sign-in could not be verified.";
 type LoginBody = z.infer<typeof loginRequest>;
 
 /**
- * Sign-in: limits (per IP and per address), the address lockout, the edge's own checks (domain,
- * URI, chain, time, a nonce this worker issued for this address, consumed now), then the bridge's
- * signature check over mTLS, then a new session.
+ * Sign-in: this client's failure blocks, the rate limits (per client, then per address), the
+ * edge's own checks (domain, URI, chain, time, a nonce this worker issued for this address,
+ * consumed now), then the bridge's signature check over mTLS, then a new session.
+ *
+ * The per-address window stays although anyone can fill it: without it, a botnet could make the
+ * bridge verify signatures for one account without bound, since no single client crosses its
+ * own limits. It is a rate, not a lock, so the owner waits at most one window once the flood
+ * stops. A blocked client is turned away before it is charged to the address's window, and the
+ * address's window is charged only after the client's own allowed the request (see consumeAll),
+ * so one client can take at most its own share of that window. The alternative that would exempt
+ * the owner outright, a device cookie from an earlier sign-in (OWASP), is a new long-lived
+ * credential to protect and still leaves a new device waiting; see README "Rate limits".
  */
 export async function signIn(c: Context<AppEnv>, body: LoginBody): Promise<TokenPairBody> {
   const address = addressIn(body.message);
-  const limit = await consumeAll(c.env, "login", [ipKey(c.req), ...(address ? [`addr:${address}`] : [])]);
+  const client = clientKey(c.req);
+  await refuseIfBlocked(c, client, address);
+  const limit = await consumeAll(c.env, "login", [client, ...(address ? [`addr:${address}`] : [])]);
   c.set("rateLimit", limit);
   if (!limit.success) throw rateLimited(limit);
-  if (address) await refuseIfLockedOut(c, address);
 
   const reason = await edgeRefusal(c, body.message);
-  if (reason) throw await failed(c, reason, address);
+  if (reason) throw await failed(c, reason, client, address);
   const verified = await verifyAtBridge(c, body);
-  if ("refused" in verified) throw await failed(c, verified.refused, address, true);
+  if ("refused" in verified) throw await failed(c, verified.refused, client, address, true);
   const user = verified.user;
-  if (address) await lockout.clearFailures(c.env, address);
+  await loginFailures.clear(c.env, client, user.address);
   return openSession(c, user);
 }
 
@@ -52,13 +62,15 @@ function addressIn(message: string): string | undefined {
   }
 }
 
-async function refuseIfLockedOut(c: Context<AppEnv>, address: string): Promise<void> {
-  const seconds = await lockout.secondsLeft(c.env, address);
-  if (seconds > 0) {
-    throw new AppError("account_locked", "Too many failed sign-ins for this address; try again later.", {
-      retryAfter: seconds,
-    });
-  }
+/** Only this client's own failures can block it; another client's never do. */
+async function refuseIfBlocked(c: Context<AppEnv>, client: string, address: string | undefined) {
+  const block = await loginFailures.blockOf(c.env, client, address);
+  if (!block) return;
+  const detail =
+    block.scope === "address"
+      ? "Too many failed sign-ins for this address from your network; try again later."
+      : "Too many failed sign-ins from your network; try again later.";
+  throw new AppError("login_blocked", detail, { retryAfter: block.seconds });
 }
 
 /** The edge's own verdict: undefined when the message may go to the bridge. */
@@ -82,12 +94,13 @@ async function edgeRefusal(c: Context<AppEnv>, text: string): Promise<string | u
 }
 
 /**
- * Counts the failure toward the lockout, audits refusals the edge decided (the bridge audits its
- * own), and returns the one generic 401.
+ * Counts the failure against this client, audits refusals the edge decided (the bridge audits its
+ * own) and any block this failure set, and returns the one generic 401.
  */
 async function failed(
   c: Context<AppEnv>,
   reason: string,
+  client: string,
   address: string | undefined,
   auditedByBridge = false,
 ) {
@@ -99,15 +112,26 @@ async function failed(
       details: { reason, source: "edge" },
     });
   }
-  if (address && (await lockout.recordFailure(c.env, address))) {
-    await recordAudit(c, {
-      type: "account_lockout",
-      outcome: "denied",
-      actor: { address },
-      details: { reason: "too_many_failures" },
-    });
+  for (const scope of await loginFailures.record(c.env, client, address)) {
+    await auditBlock(c, scope, client, address);
   }
   return new AppError("login_failed", LOGIN_REFUSED);
+}
+
+/** The client (its IP or /64 in `details.client`) is blocked; the address only names its target. */
+async function auditBlock(
+  c: Context<AppEnv>,
+  scope: BlockScope,
+  client: string,
+  address: string | undefined,
+) {
+  const s = settingsOf(c.env);
+  await recordAudit(c, {
+    type: "login_client_blocked",
+    outcome: "denied",
+    actor: scope === "address" && address ? { address } : {},
+    details: { reason: "too_many_failures", scope, client, seconds: s.LOGIN_BLOCK_SECONDS },
+  });
 }
 
 async function verifyAtBridge(c: Context<AppEnv>, body: LoginBody) {
@@ -149,7 +173,7 @@ async function openSession(
       roles: user.roles,
       refreshHash: pair.refreshHash,
       ip: clientIp(c.req),
-      userAgent: (c.req.header("user-agent") ?? "").slice(0, 256),
+      userAgent: clientUserAgent(c.req).slice(0, 256),
     },
     Date.now(),
   );

@@ -11,21 +11,3 @@ export const requestId = createMiddleware<AppEnv>(async (c, next) => {
   c.header("X-Request-Id", id);
   await next();
 });
-
-export function clientIp(headers: { header(name: string): string | undefined }): string {
-  return (headers.header("cf-connecting-ip") ?? "").slice(0, 64);
-}
-
-type Headers = { header(name: string): string | undefined };
-
-/** The client as the bridge and the audit log record it: only the fields that are present. */
-export function clientOf(headers: Headers): { ip?: string; userAgent?: string } {
-  const ip = clientIp(headers);
-  const userAgent = (headers.header("user-agent") ?? "").slice(0, 512);
-  return { ...(ip ? { ip } : {}), ...(userAgent ? { userAgent } : {}) };
-}
-
-/** The rate-limit identifier of the client's IP (one shared bucket when the edge gave none). */
-export function ipKey(headers: Headers): string {
-  return `ip:${clientIp(headers) || "unknown"}`;
-}

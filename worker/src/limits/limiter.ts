@@ -64,23 +64,22 @@ export function rateLimited(outcome: LimitOutcome, now = Date.now()): AppError {
 }
 
 /**
- * Several windows at once (sign-in: per IP and per address). Every window is charged; the most
- * restrictive outcome is the one reported and enforced.
+ * Several windows in order (sign-in: the client's, then the address's). Each is charged only when
+ * every window before it allowed the request, and the first refusal is the one reported: a client
+ * over its own limit must not go on filling a window it shares with others (an address's, which
+ * the owner needs too), since a refused request costs it nothing. The tightest window that
+ * allowed is reported otherwise. One Upstash round trip per window: sign-in is not the hot path.
  */
 export async function consumeAll(
   env: Env,
   tier: Tier,
   identifiers: readonly string[],
 ): Promise<LimitOutcome> {
-  const outcomes = await Promise.all(identifiers.map((id) => consume(env, tier, id)));
-  const blocked = outcomes.filter((o) => !o.success).sort((a, b) => b.reset - a.reset)[0];
-  return (
-    blocked ??
-    outcomes.sort((a, b) => a.remaining - b.remaining)[0] ?? {
-      success: true,
-      limit: 0,
-      remaining: 0,
-      reset: Date.now(),
-    }
-  );
+  let tightest: LimitOutcome | undefined;
+  for (const identifier of identifiers) {
+    const outcome = await consume(env, tier, identifier);
+    if (!outcome.success) return outcome;
+    if (!tightest || outcome.remaining < tightest.remaining) tightest = outcome;
+  }
+  return tightest ?? { success: true, limit: 0, remaining: 0, reset: Date.now() };
 }

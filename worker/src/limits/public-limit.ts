@@ -1,7 +1,7 @@
 import { AppError } from "@tron-auth/shared/problems";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env.ts";
-import { ipKey } from "../http/request-id.ts";
+import { clientKey } from "../http/client.ts";
 import { consume, rateLimited } from "./limiter.ts";
 
 /**
@@ -12,7 +12,7 @@ import { consume, rateLimited } from "./limiter.ts";
 export const publicLimit = createMiddleware<AppEnv>(async (c, next) => {
   let outcome: Awaited<ReturnType<typeof consume>> | undefined;
   try {
-    outcome = await consume(c.env, "public", ipKey(c.req));
+    outcome = await consume(c.env, "public", clientKey(c.req));
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     console.warn(

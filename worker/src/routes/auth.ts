@@ -16,9 +16,9 @@ import {
   tokenPairResponse,
 } from "../auth/schemas.ts";
 import { settingsOf } from "../config.ts";
+import { clientKey } from "../http/client.ts";
 import type { Define } from "../http/define.ts";
 import { jsonBody } from "../http/json-body.ts";
-import { ipKey } from "../http/request-id.ts";
 import { AUTHENTICATED, needs, PUBLIC } from "../http/routes.ts";
 import { consumeAll, rateLimited } from "../limits/limiter.ts";
 import { redisFor } from "../redis.ts";
@@ -41,7 +41,7 @@ export function registerAuthRoutes(define: Define): void {
     async (c) => {
       const s = settingsOf(c.env);
       const body = await jsonBody(c, challengeRequest);
-      const limit = await consumeAll(c.env, "challenge", [ipKey(c.req), `addr:${body.address}`]);
+      const limit = await consumeAll(c.env, "challenge", [clientKey(c.req), `addr:${body.address}`]);
       c.set("rateLimit", limit);
       if (!limit.success) throw rateLimited(limit);
       if (body.chainId !== undefined && body.chainId !== s.SIWT_CHAIN_ID) {

@@ -33,6 +33,8 @@ export function workerBindings(ctx: WorkerTestContext, upstashUrl = ctx.upstashU
       RATE_LIMIT_PRIVILEGED: "1000000",
       RATE_LIMIT_CHALLENGE: "1000000",
       RATE_LIMIT_LOGIN: "1000000",
+      // Tests without cf-connecting-ip are one client; the failure tests set their own thresholds.
+      LOGIN_BLOCK_FAILURES_PER_CLIENT: "1000000",
     },
     serviceBindings: {
       BRIDGE: bridge(ctx.clientKeypair),
