@@ -20,11 +20,9 @@ export type Trx = InstanceType<typeof Trx>;
  */
 export type TransportNodeHid = {
   create(openTimeoutMs?: number, listenTimeoutMs?: number): Promise<Transport>;
-  listen(observer: {
-    next(event: { type: string }): void;
-    error(error: unknown): void;
-    complete(): void;
-  }): { unsubscribe(): void };
+  listen(observer: { next(event: { type: string }): void; error(error: unknown): void; complete(): void }): {
+    unsubscribe(): void;
+  };
 };
 export const { DisconnectedDevice, DisconnectedDeviceDuringOperation } =
   require("@ledgerhq/errors") as ErrorsModule;
