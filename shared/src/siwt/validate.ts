@@ -1,5 +1,6 @@
 import { SiwtValidationError } from "./errors.ts";
 import type { SiwtMessage } from "./message.ts";
+import { parseRfc3339 } from "./rfc3339.ts";
 
 export type SiwtExpectations = {
   domain: string;
@@ -17,13 +18,18 @@ export function validateSiwtMessage(m: SiwtMessage, e: SiwtExpectations): void {
   if (m.domain !== e.domain) throw new SiwtValidationError("siwt_domain_mismatch", "domain differs");
   if (m.uri !== e.uri) throw new SiwtValidationError("siwt_uri_mismatch", "uri differs");
   if (m.chainId !== e.chainId) throw new SiwtValidationError("siwt_chain_mismatch", "chain differs");
-  const issued = Date.parse(m.issuedAt);
-  const expires = Date.parse(m.expirationTime);
+  const issued = parseRfc3339(m.issuedAt);
+  const expires = parseRfc3339(m.expirationTime);
   const now = e.now.getTime();
-  if (expires - issued > maxLifetime || expires <= issued) {
+  // Every test below is written as "accept when", so a NaN anywhere refuses instead of passing.
+  if (issued === undefined || expires === undefined || !Number.isFinite(now)) {
+    throw new SiwtValidationError("siwt_malformed", "times are not valid RFC 3339 date-times");
+  }
+  if (!(expires > issued && expires - issued <= maxLifetime)) {
     throw new SiwtValidationError("siwt_lifetime_too_long", "message lifetime out of bounds");
   }
-  if (now >= expires + skew) throw new SiwtValidationError("siwt_expired", "message expired");
-  if (now < issued - skew)
+  if (!(now < expires + skew)) throw new SiwtValidationError("siwt_expired", "message expired");
+  if (!(now >= issued - skew)) {
     throw new SiwtValidationError("siwt_not_yet_valid", "message issued in the future");
+  }
 }
