@@ -2,6 +2,13 @@ import { SiwtValidationError } from "./errors.ts";
 import type { SiwtMessage } from "./message.ts";
 import { parseRfc3339 } from "./rfc3339.ts";
 
+/**
+ * The longest a sign-in message may live (Issued At to Expiration Time). The worker's challenge
+ * TTL setting is bounded by this same constant, so no configuration can issue challenges that
+ * the validators at the edge and at the bridge then refuse.
+ */
+export const SIWT_MAX_LIFETIME_SECONDS = 600;
+
 export type SiwtExpectations = {
   domain: string;
   uri: string;
@@ -14,7 +21,7 @@ export type SiwtExpectations = {
 /** Exact comparisons: the configured domain, URI and chain are strings the service chose. */
 export function validateSiwtMessage(m: SiwtMessage, e: SiwtExpectations): void {
   const skew = (e.clockSkewSeconds ?? 30) * 1000;
-  const maxLifetime = (e.maxLifetimeSeconds ?? 600) * 1000;
+  const maxLifetime = (e.maxLifetimeSeconds ?? SIWT_MAX_LIFETIME_SECONDS) * 1000;
   if (m.domain !== e.domain) throw new SiwtValidationError("siwt_domain_mismatch", "domain differs");
   if (m.uri !== e.uri) throw new SiwtValidationError("siwt_uri_mismatch", "uri differs");
   if (m.chainId !== e.chainId) throw new SiwtValidationError("siwt_chain_mismatch", "chain differs");
