@@ -2,11 +2,12 @@ import { Redis } from "@upstash/redis";
 import type { Logger } from "pino";
 import { createApp } from "../app.ts";
 import { startOutboxDrain } from "../audit/outbox-drain.ts";
-import { startAuditPurge } from "../audit/purge-timer.ts";
 import { AuditStore } from "../audit/store.ts";
 import { createAssertionVerifier } from "../auth/assertion.ts";
+import { ReplayStore } from "../auth/replay-store.ts";
 import type { BridgeEnv } from "../config/schema.ts";
 import { connectDatabase } from "../db/mongo.ts";
+import { startPurge } from "../db/purge-timer.ts";
 import { auditRoutes } from "../routes/audit.ts";
 import { loginRoutes } from "../routes/login.ts";
 import { userRoutes } from "../routes/users.ts";
@@ -21,6 +22,9 @@ import { readTlsMaterial } from "./tls-files.ts";
 import { buildWallet } from "./wallet.ts";
 
 export const BRIDGE_VERSION = "1.0.0";
+
+/** Used assertion ids matter for about a minute; sweeping them every minute keeps the set small. */
+const REPLAY_PURGE_INTERVAL_MS = 60_000;
 
 export type RunningBridge = {
   url: string;
@@ -55,13 +59,16 @@ export async function startBridge(config: BridgeEnv, log: Logger): Promise<Runni
     const users = new UserStore(database.db);
     const audit = new AuditStore(database.db, config.AUDIT_RETENTION_DAYS);
     await users.ensureIndexes();
+    const replay = new ReplayStore(database.db);
     const { ttl } = await audit.ensureIndexes();
-    log.info({ ttlIndex: ttl }, "database ready");
+    const { ttl: replayTtl } = await replay.ensureIndexes();
+    log.info({ ttlIndex: ttl, replayTtlIndex: replayTtl }, "database ready");
 
     const now = () => new Date();
     const purgeIntervalMs = config.AUDIT_PURGE_INTERVAL_MINUTES * 60_000;
-    const purge = startAuditPurge(audit, purgeIntervalMs, log);
+    const purge = startPurge(audit, purgeIntervalMs, log, "audit events past retention");
     void purge.runNow();
+    const replayPurge = startPurge(replay, REPLAY_PURGE_INTERVAL_MS, log, "expired assertion ids");
     const redis = upstashFor(config);
     const outbox = redis
       ? startOutboxDrain({
@@ -94,6 +101,7 @@ export async function startBridge(config: BridgeEnv, log: Logger): Promise<Runni
         jwks: config.WORKER_JWKS,
         issuer: config.INTERNAL_ISSUER,
         audience: config.INTERNAL_AUDIENCE,
+        replay,
       }),
       internal: [
         loginRoutes({
@@ -124,6 +132,7 @@ export async function startBridge(config: BridgeEnv, log: Logger): Promise<Runni
       ...(wallet?.softwareDevice ? { softwareDevice: wallet.softwareDevice } : {}),
       stop: async () => {
         purge.stop();
+        replayPurge.stop();
         await outbox?.stop();
         await wallet?.manager.close();
         await Promise.all([server.close(config.SHUTDOWN_TIMEOUT_SECONDS * 1000), health.close()]);
