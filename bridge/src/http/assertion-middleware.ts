@@ -1,4 +1,4 @@
-import { AppError } from "@tron-auth/shared/problems";
+import { AppError, readBodyWithin } from "@tron-auth/shared/problems";
 import { INTERNAL_ASSERTION_HEADER, REQUEST_ID_HEADER, requestTarget } from "@tron-auth/shared/protocol";
 import { createMiddleware } from "hono/factory";
 import { AssertionError, type AssertionVerifier } from "../auth/assertion.ts";
@@ -6,14 +6,15 @@ import type { BridgeEnv } from "./types.ts";
 
 /**
  * mTLS proves the caller holds the worker's certificate; this proves the worker itself signed
- * this exact request (method, path, query, body) in the last minute, once. Reads the body once
- * (bounded by the body limit that runs before it) so the hash is over the bytes received.
+ * this exact request (method, path, query, body) in the last minute, once. Reads the body once,
+ * refusing it with 413 as soon as it passes `maxBodyBytes` (chunked bodies included), so the
+ * hash is over the bytes received and no caller can make the bridge buffer more.
  * A failure to record the assertion's id (database down) is 503, not a refusal: fail closed,
  * but tell the worker to retry rather than that its assertion was bad.
  */
-export function requireAssertion(verify: AssertionVerifier) {
+export function requireAssertion(verify: AssertionVerifier, maxBodyBytes: number) {
   return createMiddleware<BridgeEnv>(async (c, next) => {
-    const rawBody = new Uint8Array(await c.req.arrayBuffer());
+    const rawBody = await readBodyWithin(c.req.raw, maxBodyBytes);
     c.set("rawBody", rawBody);
     try {
       const claims = await verify(c.req.header(INTERNAL_ASSERTION_HEADER), {

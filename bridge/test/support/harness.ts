@@ -105,21 +105,30 @@ export function bridgeCaller(port: () => number, caPem: string, client: Pem, key
   };
 }
 
-export type MtlsResponse = { status: number; text: string; fingerprint: string };
+export type MtlsResponse = { status: number; text: string; fingerprint: string; bytesSent: number };
 
-/** One HTTPS request presenting `client`, trusting only `caPem`; reports the server's certificate. */
+/** A body sent chunked (no Content-Length), `chunkBytes` at a time, until `maxBytes` or the answer. */
+export type ChunkedBody = { chunkBytes: number; maxBytes: number };
+
+/**
+ * One HTTPS request presenting `client`, trusting only `caPem`; reports the server's certificate
+ * and, for a chunked body, how much was sent before the answer came (sending stops there).
+ */
 export function mtlsRequest(
   target: { port: number; caPem: string; client: Pem },
-  req: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+  req: { method?: string; path: string; headers?: Record<string, string>; body?: string | ChunkedBody },
 ): Promise<MtlsResponse> {
+  const chunked = typeof req.body === "object" ? req.body : undefined;
   return new Promise((resolve, reject) => {
+    let bytesSent = 0;
+    let answered = false;
     const outgoing = request(
       {
         host: "127.0.0.1",
         port: target.port,
         path: req.path,
         method: req.method ?? "GET",
-        headers: req.headers ?? {},
+        headers: { ...req.headers, ...(chunked ? { "transfer-encoding": "chunked" } : {}) },
         servername: "localhost",
         ca: target.caPem,
         cert: target.client.certPem,
@@ -127,17 +136,30 @@ export function mtlsRequest(
         agent: false,
       },
       (res) => {
+        answered = true;
         let text = "";
         res.setEncoding("utf8");
         res.on("data", (d: string) => (text += d));
         res.on("end", () => {
           const fingerprint = (res.socket as TLSSocket).getPeerCertificate?.().fingerprint256 ?? "";
-          resolve({ status: res.statusCode ?? 0, text, fingerprint });
+          resolve({ status: res.statusCode ?? 0, text, fingerprint, bytesSent });
+          if (chunked) outgoing.destroy();
         });
       },
     );
-    outgoing.on("error", reject);
-    outgoing.end(req.body ?? "");
+    outgoing.on("error", (error) => {
+      if (!answered) reject(error);
+    });
+    if (!chunked) return void outgoing.end(req.body ?? "");
+    const chunk = Buffer.alloc(chunked.chunkBytes, 0x20);
+    const pump = () => {
+      while (!answered && bytesSent < chunked.maxBytes) {
+        bytesSent += chunk.length;
+        if (!outgoing.write(chunk)) return void outgoing.once("drain", pump);
+      }
+      if (!answered) outgoing.end();
+    };
+    pump();
   });
 }
 
