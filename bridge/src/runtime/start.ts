@@ -16,6 +16,7 @@ import { startBridgeServer } from "../server.ts";
 import { UserAdmin } from "../users/admin.ts";
 import { UserStore } from "../users/store.ts";
 import type { SoftwareTronDevice } from "../wallet/software-device.ts";
+import { reportServedCertificate } from "./certificate-report.ts";
 import { startHealthListener } from "./health-listener.ts";
 import { bridgeProbes } from "./probes.ts";
 import { readTlsMaterial } from "./tls-files.ts";
@@ -54,6 +55,7 @@ function upstashFor(config: BridgeEnv): Redis | undefined {
 /** The composition root: configuration in, a listening bridge out. Used by main.ts and by tests. */
 export async function startBridge(config: BridgeEnv, log: Logger): Promise<RunningBridge> {
   const tls = await readTlsMaterial(config);
+  reportServedCertificate(tls, config, log);
   const database = await connectDatabase(config.MONGODB_URI, config.MONGODB_DB);
   try {
     const users = new UserStore(database.db);
@@ -127,7 +129,11 @@ export async function startBridge(config: BridgeEnv, log: Logger): Promise<Runni
       url: server.url,
       port: server.port,
       healthUrl: health.url,
-      reloadTls: async () => server.reloadTls(await readTlsMaterial(config)),
+      reloadTls: async () => {
+        const renewed = await readTlsMaterial(config);
+        server.reloadTls(renewed);
+        reportServedCertificate(renewed, config, log);
+      },
       drainOutbox: () => outbox?.drainOnce() ?? Promise.resolve(0),
       ...(wallet?.softwareDevice ? { softwareDevice: wallet.softwareDevice } : {}),
       stop: async () => {
