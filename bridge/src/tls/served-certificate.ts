@@ -46,8 +46,13 @@ function parseAll(pem: string): X509Certificate[] {
 }
 
 let bundledRoots: X509Certificate[] | undefined;
-const rootsFrom = (pems: readonly string[] | undefined) =>
-  pems ? pems.flatMap(parseAll) : (bundledRoots ??= rootCertificates.flatMap(parseAll));
+
+/** Parsed once: the bundle holds well over a hundred roots, and SIGHUP checks again. */
+function rootsFrom(pems: readonly string[] | undefined): X509Certificate[] {
+  if (pems) return pems.flatMap(parseAll);
+  bundledRoots ??= rootCertificates.flatMap(parseAll);
+  return bundledRoots;
+}
 
 function signedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
   try {
