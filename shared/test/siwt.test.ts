@@ -173,6 +173,20 @@ describe("SIWT validation", () => {
     ["ok", base, expected],
     ["siwt_domain_mismatch", { ...base, domain: "evil.example.com" }, expected],
     ["siwt_uri_mismatch", { ...base, uri: "https://auth.example.com/other" }, expected],
+    // Messages whose URI merely starts with the configured one: equality, never a prefix.
+    ["siwt_uri_mismatch", { ...base, uri: `${base.uri}/evil` }, expected],
+    ["siwt_uri_mismatch", { ...base, uri: `${base.uri}.evil.com` }, expected],
+    [
+      "siwt_uri_mismatch",
+      { ...base, uri: "https://auth.example/evil" },
+      { ...expected, uri: "https://auth.example" },
+    ],
+    [
+      "siwt_uri_mismatch",
+      { ...base, uri: "https://auth.example.evil.com" },
+      { ...expected, uri: "https://auth.example" },
+    ],
+    ["siwt_uri_mismatch", { ...base, uri: "https://auth.example.com" }, expected],
     ["siwt_chain_mismatch", { ...base, chainId: "tron:3448148188" }, expected],
     ["siwt_expired", base, { ...expected, now: new Date("2026-01-01T00:05:31Z") }],
     ["ok", base, { ...expected, now: new Date("2026-01-01T00:05:29Z") }],
