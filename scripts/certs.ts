@@ -65,7 +65,9 @@ Next steps:
     BRIDGE_TLS_KEY=${join(out, "server.key")}
     BRIDGE_TLS_CLIENT_CA=${join(out, "ca.pem")}
     BRIDGE_TLS_PINNED_CLIENT_FINGERPRINTS=${client.fingerprint256}
-  Keep ca.key offline: it is only needed to issue the next client certificate.`);
+  Keep ca.key offline: it is only needed to issue the next client certificate.
+  server.pem is for local use: a Cloudflare Worker accepts only a publicly trusted certificate
+  for the bridge's DNS-only hostname (README, "Run the bridge on the Raspberry Pi 5").`);
 }
 
 const { positionals, values } = parseArgs({

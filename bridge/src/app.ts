@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { pino } from "pino";
 import type { AssertionVerifier } from "./auth/assertion.ts";
 import type { Probe } from "./health/report.ts";
@@ -33,8 +32,9 @@ export function createApp(deps: AppDeps = {}): Hono<BridgeEnv> {
   app.route("/", healthRoutes(deps.version ?? "1.0.0", deps.probes ?? []));
   // mTLS-only (no assertion): it shows callers their own certificate, for checking a rotation.
   app.route("/", peerRoutes);
-  app.use("/internal/*", bodyLimit({ maxSize: deps.bodyLimitBytes ?? 64 * 1024 }));
-  if (deps.verifyAssertion) app.use("/internal/*", requireAssertion(deps.verifyAssertion));
+  if (deps.verifyAssertion) {
+    app.use("/internal/*", requireAssertion(deps.verifyAssertion, deps.bodyLimitBytes ?? 64 * 1024));
+  }
   for (const group of deps.internal ?? []) app.route("/", group);
   app.notFound(notFound);
   app.onError(onError);

@@ -1,12 +1,14 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { base64url, UnsecuredJWT } from "jose";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type AssertionVerifier, createAssertionVerifier } from "../src/auth/assertion.ts";
-import { ReplayCache } from "../src/auth/replay-cache.ts";
+import { ReplayStore } from "../src/auth/replay-store.ts";
+import { connectDatabase, type Database } from "../src/db/mongo.ts";
 import {
   AUDIENCE,
   ISSUER,
   jwksOf,
+  LOGIN_PATH,
   makeSigningKey,
   type SigningKey,
   signAssertion,
@@ -16,6 +18,14 @@ const enc = new TextEncoder();
 let key: SigningKey;
 let otherKey: SigningKey;
 let verify: AssertionVerifier;
+let database: Database;
+
+/** The request as the bridge received it; by default the login call the assertions are signed for. */
+const received = (body = "", method = "POST", target = LOGIN_PATH) => ({
+  method,
+  target,
+  body: enc.encode(body),
+});
 
 async function reason(promise: Promise<unknown>): Promise<string> {
   return promise.then(
@@ -27,42 +37,47 @@ async function reason(promise: Promise<unknown>): Promise<string> {
 beforeAll(async () => {
   key = await makeSigningKey();
   otherKey = await makeSigningKey();
-  verify = createAssertionVerifier({ jwks: jwksOf(key), issuer: ISSUER, audience: AUDIENCE });
+  database = await connectDatabase(inject("mongoUri"), `assertion_${randomBytes(6).toString("hex")}`);
+  const replay = new ReplayStore(database.db);
+  await replay.ensureIndexes();
+  verify = createAssertionVerifier({ jwks: jwksOf(key), issuer: ISSUER, audience: AUDIENCE, replay });
 });
+
+afterAll(() => database.close());
 
 describe("internal assertion", () => {
   it("accepts a fresh assertion bound to the body and returns its claims", async () => {
     const body = '{"a":1}';
     const token = await signAssertion(key, { body, sub: "usr_1", roles: ["ADMIN"] });
-    const claims = await verify(token, enc.encode(body));
+    const claims = await verify(token, received(body));
     expect(claims).toMatchObject({ sub: "usr_1", roles: ["ADMIN"], rid: "req-test", iss: ISSUER });
   });
 
   it("refuses a missing assertion", async () => {
-    expect(await reason(verify(undefined, enc.encode("")))).toBe("assertion_missing");
+    expect(await reason(verify(undefined, received()))).toBe("assertion_missing");
   });
 
   it("refuses a replayed assertion", async () => {
     const token = await signAssertion(key);
-    await verify(token, enc.encode(""));
-    expect(await reason(verify(token, enc.encode("")))).toBe("assertion_replayed");
+    await verify(token, received());
+    expect(await reason(verify(token, received()))).toBe("assertion_replayed");
   });
 
   it("refuses a body other than the one signed", async () => {
     const token = await signAssertion(key, { body: '{"roles":["USER"]}' });
-    expect(await reason(verify(token, enc.encode('{"roles":["SUPER_ADMIN"]}')))).toBe(
+    expect(await reason(verify(token, received('{"roles":["SUPER_ADMIN"]}')))).toBe(
       "assertion_body_mismatch",
     );
   });
 
   it("refuses an expired assertion", async () => {
     const token = await signAssertion(key, { iatOffset: -200, lifetime: 60 });
-    expect(await reason(verify(token, enc.encode("")))).toBe("assertion_expired");
+    expect(await reason(verify(token, received()))).toBe("assertion_expired");
   });
 
   it("refuses a lifetime over 60 seconds", async () => {
     const token = await signAssertion(key, { lifetime: 3600 });
-    expect(await reason(verify(token, enc.encode("")))).toBe("assertion_invalid");
+    expect(await reason(verify(token, received()))).toBe("assertion_invalid");
   });
 
   it.each([
@@ -74,12 +89,12 @@ describe("internal assertion", () => {
     ["unknown role", { roles: ["GOD"] }],
   ])("refuses %s", async (_name, overrides) => {
     const token = await signAssertion(key, overrides);
-    expect(await reason(verify(token, enc.encode("")))).toBe("assertion_invalid");
+    expect(await reason(verify(token, received()))).toBe("assertion_invalid");
   });
 
   it("refuses a signature by a key not in the worker's set", async () => {
     const token = await signAssertion(otherKey);
-    expect(await reason(verify(token, enc.encode("")))).toBe("assertion_invalid");
+    expect(await reason(verify(token, received()))).toBe("assertion_invalid");
   });
 
   it("refuses alg none", async () => {
@@ -90,7 +105,7 @@ describe("internal assertion", () => {
       .setIssuedAt(now)
       .setExpirationTime(now + 30)
       .encode();
-    expect(await reason(verify(token, enc.encode("")))).toBe("assertion_invalid");
+    expect(await reason(verify(token, received()))).toBe("assertion_invalid");
   });
 
   it("refuses a tampered payload", async () => {
@@ -99,7 +114,7 @@ describe("internal assertion", () => {
     const payload = JSON.parse(new TextDecoder().decode(base64url.decode(p)));
     payload.sub = "usr_admin";
     const forged = `${h}.${base64url.encode(JSON.stringify(payload))}.${s}`;
-    expect(await reason(verify(forged, enc.encode("")))).toBe("assertion_invalid");
+    expect(await reason(verify(forged, received()))).toBe("assertion_invalid");
   });
 
   it("refuses HS256 signed with the worker's public key as the secret", async () => {
@@ -114,19 +129,63 @@ describe("internal assertion", () => {
       .setIssuedAt(now)
       .setExpirationTime(now + 30)
       .sign(secret);
-    expect(await reason(verify(token, enc.encode("")))).toBe("assertion_invalid");
+    expect(await reason(verify(token, received()))).toBe("assertion_invalid");
   });
 });
 
-describe("replay cache", () => {
-  it("forgets ids once they expire and refuses new ids when full of live ones", () => {
-    const cache = new ReplayCache(2);
-    expect(cache.remember("a", 1_000, 0)).toBe(true);
-    expect(cache.remember("a", 1_000, 500)).toBe(false);
-    expect(cache.remember("a", 3_000, 1_000)).toBe(true);
-    expect(cache.remember("b", 3_000, 1_000)).toBe(true);
-    expect(cache.remember("c", 3_000, 1_500)).toBe(false);
-    expect(cache.remember("c", 5_000, 3_000)).toBe(true);
-    expect(cache.size).toBe(1);
+describe("the request an assertion is bound to", () => {
+  it.each([
+    ["another method", received("", "GET")],
+    ["another path", received("", "POST", "/internal/v1/wallet/sign-message")],
+    ["a query added", received("", "POST", `${LOGIN_PATH}?x=1`)],
+    ["a trailing slash", received("", "POST", `${LOGIN_PATH}/`)],
+  ])("refuses %s than the one signed", async (_name, request) => {
+    const token = await signAssertion(key);
+    expect(await reason(verify(token, request))).toBe("assertion_request_mismatch");
+  });
+
+  it("refuses another query on the same path, and serves the one signed once", async () => {
+    const target = "/internal/v1/users?x=1";
+    const token = await signAssertion(key, { method: "GET", target });
+    expect(await reason(verify(token, received("", "GET", "/internal/v1/users?x=2")))).toBe(
+      "assertion_request_mismatch",
+    );
+    expect(await reason(verify(token, received("", "GET", "/internal/v1/users")))).toBe(
+      "assertion_request_mismatch",
+    );
+    // The refused attempts did not use up the id: the genuine request still passes, once.
+    expect(await reason(verify(token, received("", "GET", target)))).toBe("accepted");
+    expect(await reason(verify(token, received("", "GET", target)))).toBe("assertion_replayed");
+  });
+
+  it.each([
+    ["missing method", { omit: ["method"] }],
+    ["missing target", { omit: ["target"] }],
+  ])("refuses an assertion with a %s", async (_name, overrides) => {
+    expect(await reason(verify(await signAssertion(key, overrides), received()))).toBe("assertion_invalid");
+  });
+});
+
+describe("replay store (MongoDB)", () => {
+  it("records an id once, across instances on the same database, and purges it after expiry", async () => {
+    const first = new ReplayStore(database.db);
+    const second = new ReplayStore(database.db);
+    const id = randomUUID();
+    const expiresAt = new Date(Date.now() + 60_000);
+    expect(await first.firstUse(id, expiresAt)).toBe(true);
+    expect(await second.firstUse(id, expiresAt)).toBe(false);
+    expect(await first.purgeExpired(new Date(expiresAt.getTime() - 1))).toBe(0);
+    expect(await second.firstUse(id, expiresAt)).toBe(false);
+    expect(await first.purgeExpired(new Date(expiresAt.getTime() + 1))).toBeGreaterThanOrEqual(1);
+    expect(await second.firstUse(id, expiresAt)).toBe(true);
+  });
+
+  it("lets exactly one of many concurrent uses of an id through", async () => {
+    const store = new ReplayStore(database.db);
+    const id = randomUUID();
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => store.firstUse(id, new Date(Date.now() + 60_000))),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
   });
 });

@@ -87,6 +87,10 @@ describe("the bridge daemon", () => {
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ status: "unhealthy", dependencies: { database: "unhealthy" } });
     expect((await healthcheck(d.healthPort)).code).toBe(1);
+    // Used assertion ids live in the database: without it the bridge fails closed with a 503
+    // the worker retries, not a 401 that would blame the assertion.
+    const internal = await d.call(LOGIN_PATH, { body: { message: "m", signature: "s" } });
+    expect([internal.status, internal.body.code]).toEqual([503, "service_unavailable"]);
   });
 
   it("refuses requests whose internal assertion is missing, foreign, expired, replayed or for another body", async () => {

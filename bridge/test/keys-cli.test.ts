@@ -1,12 +1,21 @@
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bodyHash } from "@tron-auth/shared/protocol";
 import { importJWK, SignJWT } from "jose";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createAssertionVerifier } from "../src/auth/assertion.ts";
+import { ReplayStore } from "../src/auth/replay-store.ts";
 import { loadBridgeConfig } from "../src/config/load.ts";
+import { connectDatabase, type Database } from "../src/db/mongo.ts";
+
+let database: Database;
+beforeAll(async () => {
+  database = await connectDatabase(inject("mongoUri"), `keys_${randomBytes(6).toString("hex")}`);
+});
+afterAll(() => database.close());
 
 const script = join(import.meta.dirname, "..", "..", "scripts", "keys.ts");
 const dir = mkdtempSync(join(tmpdir(), "keys-"));
@@ -72,10 +81,17 @@ describe("keys CLI (npm run keys)", () => {
       jwks: loadBridgeConfig(bridgeEnv(pub)).WORKER_JWKS,
       issuer: "tron-auth-edge",
       audience: "tron-auth-bridge",
+      replay: new ReplayStore(database.db),
     });
     const signer = rotated.set.keys[0] ?? {};
     const key = await importJWK({ ...signer, alg: "EdDSA" }, "EdDSA");
-    const token = await new SignJWT({ roles: [], rid: "r1", bh: await bodyHash("") })
+    const token = await new SignJWT({
+      roles: [],
+      rid: "r1",
+      method: "GET",
+      target: "/x",
+      bh: await bodyHash(""),
+    })
       .setProtectedHeader({ alg: "EdDSA", typ: "bridge+jwt", kid: signer.kid ?? "" })
       .setIssuer("tron-auth-edge")
       .setAudience("tron-auth-bridge")
@@ -84,7 +100,9 @@ describe("keys CLI (npm run keys)", () => {
       .setIssuedAt()
       .setExpirationTime("30s")
       .sign(key);
-    expect((await verify(token, new Uint8Array())).sub).toBe("anonymous");
+    expect((await verify(token, { method: "GET", target: "/x", body: new Uint8Array() })).sub).toBe(
+      "anonymous",
+    );
   });
 
   it("fails with usage (exit 2) on a missing file argument or an unknown command", () => {

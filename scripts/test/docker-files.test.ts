@@ -59,6 +59,7 @@ const DOT_ENV: Record<string, string> = {
   BOOTSTRAP_SUPER_ADMIN_ADDRESS: "TLa2f6VPqDgRE67v1736s7bJ8Ray5wYjU7",
   UPSTASH_REDIS_REST_URL: "https://db.upstash.io",
   UPSTASH_REDIS_REST_TOKEN: "0123456789abcdef0123",
+  BRIDGE_PUBLIC_HOSTNAME: "bridge.example.com",
 };
 
 describe("docker/compose.yaml", () => {

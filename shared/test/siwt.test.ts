@@ -4,6 +4,7 @@ import {
   buildSiwtMessage,
   encodeTronAddress,
   generateNonce,
+  isRfc3339,
   isTronAddress,
   parseSiwtMessage,
   type SiwtMessage,
@@ -172,6 +173,20 @@ describe("SIWT validation", () => {
     ["ok", base, expected],
     ["siwt_domain_mismatch", { ...base, domain: "evil.example.com" }, expected],
     ["siwt_uri_mismatch", { ...base, uri: "https://auth.example.com/other" }, expected],
+    // Messages whose URI merely starts with the configured one: equality, never a prefix.
+    ["siwt_uri_mismatch", { ...base, uri: `${base.uri}/evil` }, expected],
+    ["siwt_uri_mismatch", { ...base, uri: `${base.uri}.evil.com` }, expected],
+    [
+      "siwt_uri_mismatch",
+      { ...base, uri: "https://auth.example/evil" },
+      { ...expected, uri: "https://auth.example" },
+    ],
+    [
+      "siwt_uri_mismatch",
+      { ...base, uri: "https://auth.example.evil.com" },
+      { ...expected, uri: "https://auth.example" },
+    ],
+    ["siwt_uri_mismatch", { ...base, uri: "https://auth.example.com" }, expected],
     ["siwt_chain_mismatch", { ...base, chainId: "tron:3448148188" }, expected],
     ["siwt_expired", base, { ...expected, now: new Date("2026-01-01T00:05:31Z") }],
     ["ok", base, { ...expected, now: new Date("2026-01-01T00:05:29Z") }],
@@ -179,5 +194,40 @@ describe("SIWT validation", () => {
     ["siwt_lifetime_too_long", { ...base, expirationTime: "2026-01-02T00:00:00Z" }, expected],
   ] as const)("%s", (code, m, e) => {
     expect(codeOf(m, e)).toBe(code);
+  });
+
+  it("the parser refuses a message whose time has an invalid offset", () => {
+    const text = buildSiwtMessage(base).replace(
+      "Expiration Time: 2026-01-01T00:05:00Z",
+      "Expiration Time: 2026-01-01T00:05:00+99:99",
+    );
+    expect(() => parseSiwtMessage(text)).toThrow(SiwtParseError);
+  });
+
+  it("refuses any time the strict RFC 3339 parser refuses: a NaN never passes a time check", () => {
+    const invalid = fc.oneof(
+      fc.string({ maxLength: 30 }).filter((s) => !isRfc3339(s)),
+      fc
+        .tuple(fc.integer({ min: 24, max: 99 }), fc.integer({ min: 0, max: 99 }))
+        .map(([h, m]) => `2026-01-01T00:03:00+${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`),
+    );
+    fc.assert(
+      fc.property(invalid, fc.boolean(), (time, which) => {
+        const m = which ? { ...base, issuedAt: time } : { ...base, expirationTime: time };
+        expect(codeOf(m)).toBe("siwt_malformed");
+      }),
+      { numRuns: 300 },
+    );
+    expect(codeOf(base, { ...expected, now: new Date(Number.NaN) })).toBe("siwt_malformed");
+  });
+
+  it("honours offsets: the same instants written with offsets validate the same", () => {
+    const shifted = {
+      ...base,
+      issuedAt: "2026-01-01T05:30:00+05:30",
+      expirationTime: "2025-12-31T19:05:00-05:00",
+    };
+    expect(codeOf(shifted)).toBe("ok");
+    expect(codeOf({ ...base, expirationTime: "2026-01-01T00:05:00-00:06" })).toBe("siwt_lifetime_too_long");
   });
 });

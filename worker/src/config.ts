@@ -1,4 +1,5 @@
 import { AppError } from "@tron-auth/shared/problems";
+import { SIWT_MAX_LIFETIME_SECONDS } from "@tron-auth/shared/siwt";
 import * as z from "zod/mini";
 import type { Env } from "./env.ts";
 
@@ -18,7 +19,8 @@ const settingsSchema = z.object({
   REFRESH_TOKEN_EXPIRE_DAYS: intVar(7, 1, 30),
   MAX_SESSIONS_PER_USER: intVar(5, 1, 50),
   REFRESH_GRACE_SECONDS: intVar(30, 0, 120),
-  CHALLENGE_TTL_SECONDS: intVar(300, 30, 900),
+  /** Capped by the validators' own limit: a longer TTL would make every sign-in fail. */
+  CHALLENGE_TTL_SECONDS: intVar(300, 30, SIWT_MAX_LIFETIME_SECONDS),
   /** How old a per-isolate "session is live" answer may be; 0 reads Redis on every request. */
   SESSION_CACHE_MS: intVar(1_000, 0, 5_000),
   /** Sliding-window limits per window (DESIGN 5): by client IP, by user, and tighter for sign-in. */

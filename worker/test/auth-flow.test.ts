@@ -1,3 +1,4 @@
+import { SIWT_MAX_LIFETIME_SECONDS } from "@tron-auth/shared/siwt";
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { describe, expect, it } from "vitest";
 import { call, challenge, ctx, login, newWallet, sign, type TokenPair } from "./support/edge.ts";
@@ -44,6 +45,28 @@ describe("Sign-In with TRON, end to end through the bridge", () => {
       headers: { "content-type": "application/json" },
     });
     expect([notJson.status, notJson.body.code]).toEqual([400, "bad_request"]);
+  });
+
+  it("signs in with the longest challenge TTL the config accepts, and refuses a longer one", async () => {
+    // The setting and the validators (edge and bridge) share one limit: at the limit a sign-in
+    // works end to end; beyond it the worker reports itself misconfigured instead of issuing
+    // challenges nobody can use.
+    const longest = { env: { CHALLENGE_TTL_SECONDS: String(SIWT_MAX_LIFETIME_SECONDS) } };
+    const wallet = await newWallet();
+    const c = await challenge(wallet.address, longest);
+    expect(Date.parse(c.expiresAt) - Date.now()).toBeGreaterThan((SIWT_MAX_LIFETIME_SECONDS - 20) * 1000);
+    const res = await call<TokenPair>("/v1/auth/login", {
+      ...longest,
+      body: { message: c.message, signature: await sign(c.message, wallet) },
+    });
+    expect([res.status, res.body.user?.address]).toEqual([200, wallet.address]);
+
+    const tooLong = await call("/v1/auth/challenge", {
+      body: { address: wallet.address },
+      env: { CHALLENGE_TTL_SECONDS: String(SIWT_MAX_LIFETIME_SECONDS + 1) },
+    });
+    expect([tooLong.status, tooLong.body.code]).toEqual([503, "service_unavailable"]);
+    expect(tooLong.body.detail).toContain("CHALLENGE_TTL_SECONDS");
   });
 
   it("logs in with a signature from tronweb signMessageV2 and returns the token pair", async () => {

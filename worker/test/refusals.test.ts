@@ -59,6 +59,9 @@ describe("login refusals: 401 login_failed for the client, the precise reason in
   const cases: [string, (m: SiwtMessage) => Partial<SiwtMessage>, string][] = [
     ["another domain", () => ({ domain: "evil.example" }), "siwt_domain_mismatch"],
     ["another URI", () => ({ uri: "https://evil.example/login" }), "siwt_uri_mismatch"],
+    // A URI that only extends the configured one: compared for equality, never as a prefix.
+    ["a URI extending the configured path", () => ({ uri: `${ctx.siwt.uri}/evil` }), "siwt_uri_mismatch"],
+    ["a URI with a suffix appended", () => ({ uri: `${ctx.siwt.uri}.evil.com` }), "siwt_uri_mismatch"],
     ["another chain", () => ({ chainId: "tron:728126428" }), "siwt_chain_mismatch"],
     ["an expired message", () => ({ issuedAt: minutes(-10), expirationTime: minutes(-6) }), "siwt_expired"],
     [

@@ -1,6 +1,7 @@
 import { decodeProtectedHeader } from "jose";
 import { describe, expect, it } from "vitest";
-import { call, ctx, login, newWallet } from "./support/edge.ts";
+import { settingsOf } from "../src/config.ts";
+import { actorWithRole, baseEnv, call, ctx, login, newWallet } from "./support/edge.ts";
 
 const kidOf = (token: string) => decodeProtectedHeader(token).kid;
 
@@ -77,15 +78,60 @@ describe("hot-path budget", () => {
 });
 
 describe("session liveness across isolates", () => {
-  /** What another isolate's logout does: the session disappears from Redis, not from our memory. */
-  async function revokeElsewhere(sid: string): Promise<void> {
+  /** One command straight to Redis, as another isolate's write lands: our memory is not told. */
+  async function redisElsewhere(command: string[]): Promise<unknown> {
     const res = await fetch(ctx.upstashUrl, {
       method: "POST",
       headers: { authorization: `Bearer ${ctx.upstashToken}` },
-      body: JSON.stringify(["DEL", `ta:sess:${sid}`]),
+      body: JSON.stringify(command),
     });
-    expect(await res.json()).toEqual({ result: 1 });
+    return ((await res.json()) as { result: unknown }).result;
   }
+
+  /** What another isolate's logout does: the session disappears from Redis, not from our memory. */
+  async function revokeElsewhere(sid: string): Promise<void> {
+    expect(await redisElsewhere(["DEL", `ta:sess:${sid}`])).toBe(1);
+  }
+
+  /** What another isolate's demotion does to the session's roles. */
+  async function demoteElsewhere(sid: string): Promise<void> {
+    await redisElsewhere(["HSET", `ta:sess:${sid}`, "roles", JSON.stringify(["USER"])]);
+  }
+
+  /**
+   * Privileged routes must not trust this isolate's memory of a session. With the default
+   * SESSION_CACHE_MS: /v1/me makes this isolate remember the session, the change lands elsewhere,
+   * and the admin route is called at once. The answer counts only when the whole sequence took
+   * less than the cache window, so a cached answer was still there to be (wrongly) used; a run the
+   * machine made too slow is repeated with a new session, never passed or failed by the clock.
+   */
+  async function adminAfterChangeElsewhere(change: (sid: string) => Promise<void>) {
+    const windowMs = settingsOf(baseEnv).SESSION_CACHE_MS;
+    const admin = await actorWithRole("ADMIN");
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const pair = attempt === 0 ? admin.pair : await login(admin.wallet);
+      const sid = pair.refreshToken.split(".")[0] ?? "";
+      const adminRoute = () => call("/v1/admin/users?limit=1", { token: pair.accessToken });
+      const started = Date.now();
+      expect((await call("/v1/me", { token: pair.accessToken })).status).toBe(200);
+      expect((await adminRoute()).status).toBe(200);
+      await change(sid);
+      const after = await adminRoute();
+      if (Date.now() - started < windowMs) return after;
+    }
+    throw new Error("the session cache window closed before the admin call in every attempt");
+  }
+
+  it("refuses a session revoked in another isolate on an admin route at once, while it is cached here", async () => {
+    const after = await adminAfterChangeElsewhere(revokeElsewhere);
+    expect([after.status, after.body.code]).toEqual([401, "session_revoked"]);
+  });
+
+  it("applies a demotion made in another isolate on an admin route at once, while it is cached here", async () => {
+    const after = await adminAfterChangeElsewhere(demoteElsewhere);
+    // 403 from the demoted roles (or 401 should the session record no longer verify at all).
+    expect([401, 403]).toContain(after.status);
+  });
 
   it("refuses at once in strict mode, and within the cache window otherwise (here: a 5 s window, still cached)", async () => {
     const pair = await login(await newWallet());

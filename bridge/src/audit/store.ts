@@ -2,7 +2,7 @@ import { type AuditEvent, type AuditEventInput, auditEventSchema } from "@tron-a
 import type { Collection, Db, Filter } from "mongodb";
 import { z } from "zod";
 import { decodeCursor, encodeCursor } from "../db/cursor.ts";
-import { isDuplicateKeyError } from "../db/mongo.ts";
+import { ensureExpiryIndex, isDuplicateKeyError } from "../db/mongo.ts";
 import { type Json, maskDetails } from "./mask.ts";
 
 type AuditDoc = Omit<AuditEvent, "id" | "details"> & { _id: string; details: Json };
@@ -36,16 +36,7 @@ export class AuditStore {
     await this.#events.createIndex({ type: 1, at: -1, _id: -1 });
     await this.#events.createIndex({ "actor.id": 1, at: -1, _id: -1 });
     await this.#events.createIndex({ "target.id": 1, at: -1, _id: -1 });
-    try {
-      await this.#events.createIndex(
-        { at: 1 },
-        { expireAfterSeconds: this.#retentionSeconds, name: "at_ttl" },
-      );
-      return { ttl: true };
-    } catch {
-      await this.#events.createIndex({ at: 1 }, { name: "at_1" });
-      return { ttl: false };
-    }
+    return { ttl: await ensureExpiryIndex(this.#events, "at", this.#retentionSeconds) };
   }
 
   /** Stores an event once: a second delivery of the same id is a no-op (returns false). */

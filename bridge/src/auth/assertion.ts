@@ -8,14 +8,15 @@ import {
   internalAssertionClaimsSchema,
 } from "@tron-auth/shared/protocol";
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from "jose";
-import { ReplayCache } from "./replay-cache.ts";
+import type { ReplayStore } from "./replay-store.ts";
 
 export type AssertionFailure =
   | "assertion_missing"
   | "assertion_invalid"
   | "assertion_expired"
   | "assertion_replayed"
-  | "assertion_body_mismatch";
+  | "assertion_body_mismatch"
+  | "assertion_request_mismatch";
 
 export class AssertionError extends Error {
   readonly reason: AssertionFailure;
@@ -31,36 +32,44 @@ export type AssertionVerifierOptions = {
   issuer: string;
   audience: string;
   clockToleranceSeconds?: number;
-  replayCache?: ReplayCache;
+  /** Required: without a persistent record of used ids, a restart would reopen every replay. */
+  replay: Pick<ReplayStore, "firstUse">;
   now?: () => Date;
 };
 
+/** What the bridge received: the method, the origin-form target it routes on, the body bytes. */
+export type ReceivedRequest = { method: string; target: string; body: Uint8Array };
+
 export type AssertionVerifier = (
   token: string | undefined,
-  body: Uint8Array,
+  request: ReceivedRequest,
 ) => Promise<InternalAssertionClaims>;
 
 /**
  * Verifies the worker's internal assertion: algorithm pinned to EdDSA (never taken from the
- * token), typ, issuer, audience, a lifetime of at most 60 s, a body hash equal to the bytes
- * received, and a jti never seen before.
+ * token), typ, issuer, audience, a lifetime of at most 60 s, the method and target exactly those
+ * received, a body hash equal to the bytes received, and a jti never used before.
  */
 export function createAssertionVerifier(options: AssertionVerifierOptions): AssertionVerifier {
   const keys = createLocalJWKSet(options.jwks);
-  const replay = options.replayCache ?? new ReplayCache();
+  const { replay } = options;
   const now = options.now ?? (() => new Date());
   const tolerance = options.clockToleranceSeconds ?? 5;
 
-  return async (token, body) => {
+  return async (token, request) => {
     if (!token) throw new AssertionError("assertion_missing", "internal assertion missing");
     const claims = await verifySignature(token, keys, options, now(), tolerance);
     if (claims.exp - claims.iat > INTERNAL_ASSERTION_MAX_LIFETIME_SECONDS) {
       throw new AssertionError("assertion_invalid", "assertion lifetime exceeds 60 s");
     }
-    if (claims.bh !== (await bodyHash(body))) {
+    if (claims.method !== request.method || claims.target !== request.target) {
+      throw new AssertionError("assertion_request_mismatch", "method or target does not match the assertion");
+    }
+    if (claims.bh !== (await bodyHash(request.body))) {
       throw new AssertionError("assertion_body_mismatch", "body does not match the assertion");
     }
-    if (!replay.remember(claims.jti, (claims.exp + tolerance) * 1000, now().getTime())) {
+    // Last, so a refused misuse of a captured assertion does not use up the genuine request's id.
+    if (!(await replay.firstUse(claims.jti, new Date((claims.exp + tolerance) * 1000)))) {
       throw new AssertionError("assertion_replayed", "assertion already used");
     }
     return claims;

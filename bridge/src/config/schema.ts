@@ -60,6 +60,18 @@ export const bridgeEnvSchema = z.object({
   BRIDGE_TLS_KEY: z.string().min(1, "path to the bridge's server private key (PEM)"),
   BRIDGE_TLS_CLIENT_CA: z.string().min(1, "path to the CA that issues the worker's client certificate"),
   BRIDGE_TLS_PINNED_CLIENT_FINGERPRINTS: commaList.pipe(z.array(fingerprint)).default([]),
+  /**
+   * The DNS-only hostname the worker reaches the bridge on (the host of its BRIDGE_ORIGIN). Only
+   * checked against the served certificate at start, since a Worker refuses a certificate that
+   * does not name it; unset, the start-up check says it could not tell.
+   */
+  BRIDGE_PUBLIC_HOSTNAME: z
+    .string()
+    .regex(
+      /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/,
+      "a DNS name such as bridge.example.com",
+    )
+    .optional(),
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, "expected a mongodb:// or mongodb+srv:// URI"),
   MONGODB_DB: z
     .string()

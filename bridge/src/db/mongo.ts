@@ -1,4 +1,4 @@
-import { type Db, MongoClient } from "mongodb";
+import { type Collection, type Db, type Document, MongoClient } from "mongodb";
 
 export type Database = { client: MongoClient; db: Db; close(): Promise<void> };
 
@@ -16,4 +16,22 @@ export async function connectDatabase(uri: string, dbName: string): Promise<Data
 
 export function isDuplicateKeyError(error: unknown): boolean {
   return typeof error === "object" && error !== null && "code" in error && error.code === 11000;
+}
+
+/**
+ * A TTL index on `field` where the server has them; FerretDB (SQLite) refuses TTL indexes, so
+ * there a plain index serves the periodic purge instead. Returns whether the TTL index is in place.
+ */
+export async function ensureExpiryIndex<T extends Document>(
+  collection: Collection<T>,
+  field: string,
+  expireAfterSeconds: number,
+): Promise<boolean> {
+  try {
+    await collection.createIndex({ [field]: 1 }, { expireAfterSeconds, name: `${field}_ttl` });
+    return true;
+  } catch {
+    await collection.createIndex({ [field]: 1 }, { name: `${field}_1` });
+    return false;
+  }
 }

@@ -1,6 +1,5 @@
 import { AppError, PROBLEM_CONTENT_TYPE, type Problem, problem } from "@tron-auth/shared/problems";
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
-import { HTTPException } from "hono/http-exception";
 import type { BridgeEnv } from "./types.ts";
 
 export function problemResponse(doc: Problem, requestId?: string): Response {
@@ -18,8 +17,6 @@ export const notFound: NotFoundHandler<BridgeEnv> = (c) => problemResponse(probl
 /** Known errors become their problem; anything else is logged with its stack and shown as a bare 500. */
 export const onError: ErrorHandler<BridgeEnv> = (error, c) => {
   if (error instanceof AppError) return problemResponse((error as AppError).problem, rid(c));
-  if (error instanceof HTTPException && error.status === 413)
-    return problemResponse(problem("payload_too_large"), rid(c));
   c.get("log")?.error({ err: error }, "unhandled error");
   return problemResponse(problem("internal_error"), rid(c));
 };

@@ -1,6 +1,6 @@
 import type { OutboxDrain } from "../audit/outbox-drain.ts";
-import type { PurgeTimer } from "../audit/purge-timer.ts";
 import type { Database } from "../db/mongo.ts";
+import type { PurgeTimer } from "../db/purge-timer.ts";
 import type { Probe } from "../health/report.ts";
 import type { WalletService } from "../wallet/wallet-service.ts";
 

@@ -2,11 +2,12 @@ import { Redis } from "@upstash/redis";
 import type { Logger } from "pino";
 import { createApp } from "../app.ts";
 import { startOutboxDrain } from "../audit/outbox-drain.ts";
-import { startAuditPurge } from "../audit/purge-timer.ts";
 import { AuditStore } from "../audit/store.ts";
 import { createAssertionVerifier } from "../auth/assertion.ts";
+import { ReplayStore } from "../auth/replay-store.ts";
 import type { BridgeEnv } from "../config/schema.ts";
 import { connectDatabase } from "../db/mongo.ts";
+import { startPurge } from "../db/purge-timer.ts";
 import { auditRoutes } from "../routes/audit.ts";
 import { loginRoutes } from "../routes/login.ts";
 import { userRoutes } from "../routes/users.ts";
@@ -15,12 +16,16 @@ import { startBridgeServer } from "../server.ts";
 import { UserAdmin } from "../users/admin.ts";
 import { UserStore } from "../users/store.ts";
 import type { SoftwareTronDevice } from "../wallet/software-device.ts";
+import { reportServedCertificate } from "./certificate-report.ts";
 import { startHealthListener } from "./health-listener.ts";
 import { bridgeProbes } from "./probes.ts";
 import { readTlsMaterial } from "./tls-files.ts";
 import { buildWallet } from "./wallet.ts";
 
 export const BRIDGE_VERSION = "1.0.0";
+
+/** Used assertion ids matter for about a minute; sweeping them every minute keeps the set small. */
+const REPLAY_PURGE_INTERVAL_MS = 60_000;
 
 export type RunningBridge = {
   url: string;
@@ -50,18 +55,22 @@ function upstashFor(config: BridgeEnv): Redis | undefined {
 /** The composition root: configuration in, a listening bridge out. Used by main.ts and by tests. */
 export async function startBridge(config: BridgeEnv, log: Logger): Promise<RunningBridge> {
   const tls = await readTlsMaterial(config);
+  reportServedCertificate(tls, config, log);
   const database = await connectDatabase(config.MONGODB_URI, config.MONGODB_DB);
   try {
     const users = new UserStore(database.db);
     const audit = new AuditStore(database.db, config.AUDIT_RETENTION_DAYS);
     await users.ensureIndexes();
+    const replay = new ReplayStore(database.db);
     const { ttl } = await audit.ensureIndexes();
-    log.info({ ttlIndex: ttl }, "database ready");
+    const { ttl: replayTtl } = await replay.ensureIndexes();
+    log.info({ ttlIndex: ttl, replayTtlIndex: replayTtl }, "database ready");
 
     const now = () => new Date();
     const purgeIntervalMs = config.AUDIT_PURGE_INTERVAL_MINUTES * 60_000;
-    const purge = startAuditPurge(audit, purgeIntervalMs, log);
+    const purge = startPurge(audit, purgeIntervalMs, log, "audit events past retention");
     void purge.runNow();
+    const replayPurge = startPurge(replay, REPLAY_PURGE_INTERVAL_MS, log, "expired assertion ids");
     const redis = upstashFor(config);
     const outbox = redis
       ? startOutboxDrain({
@@ -94,6 +103,7 @@ export async function startBridge(config: BridgeEnv, log: Logger): Promise<Runni
         jwks: config.WORKER_JWKS,
         issuer: config.INTERNAL_ISSUER,
         audience: config.INTERNAL_AUDIENCE,
+        replay,
       }),
       internal: [
         loginRoutes({
@@ -119,11 +129,16 @@ export async function startBridge(config: BridgeEnv, log: Logger): Promise<Runni
       url: server.url,
       port: server.port,
       healthUrl: health.url,
-      reloadTls: async () => server.reloadTls(await readTlsMaterial(config)),
+      reloadTls: async () => {
+        const renewed = await readTlsMaterial(config);
+        server.reloadTls(renewed);
+        reportServedCertificate(renewed, config, log);
+      },
       drainOutbox: () => outbox?.drainOnce() ?? Promise.resolve(0),
       ...(wallet?.softwareDevice ? { softwareDevice: wallet.softwareDevice } : {}),
       stop: async () => {
         purge.stop();
+        replayPurge.stop();
         await outbox?.stop();
         await wallet?.manager.close();
         await Promise.all([server.close(config.SHUTDOWN_TIMEOUT_SECONDS * 1000), health.close()]);

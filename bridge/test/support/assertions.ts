@@ -4,6 +4,7 @@ import { exportJWK, generateKeyPair, type JSONWebKeySet, type JWK, SignJWT } fro
 
 export const ISSUER = "tron-auth-edge";
 export const AUDIENCE = "tron-auth-bridge";
+export const LOGIN_PATH = "/internal/v1/login/verify";
 
 export type SigningKey = { kid: string; privateKey: CryptoKey; publicJwk: JWK };
 
@@ -19,6 +20,9 @@ export function jwksOf(...keys: SigningKey[]): JSONWebKeySet {
 
 export type AssertionOverrides = {
   body?: string;
+  /** The request the assertion is for; by default the login call, the one most tests make. */
+  method?: string;
+  target?: string;
   sub?: string;
   roles?: string[];
   iss?: string;
@@ -39,6 +43,8 @@ export async function signAssertion(key: SigningKey, o: AssertionOverrides = {})
     sub: o.sub ?? "anonymous",
     roles: o.roles ?? [],
     rid: "req-test",
+    method: o.method ?? "POST",
+    target: o.target ?? LOGIN_PATH,
     bh: await bodyHash(o.body ?? ""),
     ...o.extraClaims,
   };

@@ -1,14 +1,15 @@
 import { request } from "node:https";
 import type { TLSSocket } from "node:tls";
+import { requestTarget } from "@tron-auth/shared/protocol";
 import { inject } from "vitest";
 import { loadBridgeConfig } from "../../src/config/load.ts";
 import { createLogger } from "../../src/log.ts";
 import { type RunningBridge, startBridge } from "../../src/runtime/start.ts";
-import { type AssertionOverrides, type SigningKey, signAssertion } from "./assertions.ts";
+import { type AssertionOverrides, LOGIN_PATH, type SigningKey, signAssertion } from "./assertions.ts";
 import { prepareBridgeEnvFor } from "./env.ts";
 import { signTip191, siwtMessage, type Wallet } from "./wallet.ts";
 
-export const LOGIN_PATH = "/internal/v1/login/verify";
+export { LOGIN_PATH };
 
 export type Pem = { certPem: string; keyPem: string; fingerprint256: string };
 
@@ -40,7 +41,8 @@ export async function startTestBridge(env: Record<string, string> = {}) {
     level: fullEnv.LOG_LEVEL ?? "info",
     destination: { write: (s: string) => logLines.push(s) },
   });
-  const bridge: RunningBridge = await startBridge(loadBridgeConfig(fullEnv), log);
+  const start = () => startBridge(loadBridgeConfig(fullEnv), log);
+  let bridge: RunningBridge = await start();
 
   const call = bridgeCaller(() => bridge.port, ca.certPem, client, key);
 
@@ -61,7 +63,14 @@ export async function startTestBridge(env: Record<string, string> = {}) {
   };
 
   return {
-    bridge,
+    get bridge() {
+      return bridge;
+    },
+    /** Stops the bridge and starts a new one from the same environment: same database, new port. */
+    restart: async () => {
+      await bridge.stop();
+      bridge = await start();
+    },
     login,
     actorFor,
     env: fullEnv,
@@ -84,30 +93,42 @@ export function bridgeCaller(port: () => number, caPem: string, client: Pem, key
     const body = o.body === undefined ? "" : typeof o.body === "string" ? o.body : JSON.stringify(o.body);
     const headers: Record<string, string> = { ...o.headers };
     if (body) headers["content-type"] ??= "application/json";
-    if (o.assertion !== false) {
-      headers["x-internal-assertion"] =
-        typeof o.assertion === "string" ? o.assertion : await signAssertion(key, { body, ...o.assertion });
-    }
     const method = o.method ?? (body ? "POST" : "GET");
+    if (o.assertion !== false) {
+      const target = requestTarget(new URL(path, "https://localhost"));
+      headers["x-internal-assertion"] =
+        typeof o.assertion === "string"
+          ? o.assertion
+          : await signAssertion(key, { body, method, target, ...o.assertion });
+    }
     return httpsCall(port(), caPem, o.client ?? client, method, path, headers, body);
   };
 }
 
-export type MtlsResponse = { status: number; text: string; fingerprint: string };
+export type MtlsResponse = { status: number; text: string; fingerprint: string; bytesSent: number };
 
-/** One HTTPS request presenting `client`, trusting only `caPem`; reports the server's certificate. */
+/** A body sent chunked (no Content-Length), `chunkBytes` at a time, until `maxBytes` or the answer. */
+export type ChunkedBody = { chunkBytes: number; maxBytes: number };
+
+/**
+ * One HTTPS request presenting `client`, trusting only `caPem`; reports the server's certificate
+ * and, for a chunked body, how much was sent before the answer came (sending stops there).
+ */
 export function mtlsRequest(
   target: { port: number; caPem: string; client: Pem },
-  req: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+  req: { method?: string; path: string; headers?: Record<string, string>; body?: string | ChunkedBody },
 ): Promise<MtlsResponse> {
+  const chunked = typeof req.body === "object" ? req.body : undefined;
   return new Promise((resolve, reject) => {
+    let bytesSent = 0;
+    let answered = false;
     const outgoing = request(
       {
         host: "127.0.0.1",
         port: target.port,
         path: req.path,
         method: req.method ?? "GET",
-        headers: req.headers ?? {},
+        headers: { ...req.headers, ...(chunked ? { "transfer-encoding": "chunked" } : {}) },
         servername: "localhost",
         ca: target.caPem,
         cert: target.client.certPem,
@@ -115,17 +136,30 @@ export function mtlsRequest(
         agent: false,
       },
       (res) => {
+        answered = true;
         let text = "";
         res.setEncoding("utf8");
         res.on("data", (d: string) => (text += d));
         res.on("end", () => {
           const fingerprint = (res.socket as TLSSocket).getPeerCertificate?.().fingerprint256 ?? "";
-          resolve({ status: res.statusCode ?? 0, text, fingerprint });
+          resolve({ status: res.statusCode ?? 0, text, fingerprint, bytesSent });
+          if (chunked) outgoing.destroy();
         });
       },
     );
-    outgoing.on("error", reject);
-    outgoing.end(req.body ?? "");
+    outgoing.on("error", (error) => {
+      if (!answered) reject(error);
+    });
+    if (!chunked) return void outgoing.end(req.body ?? "");
+    const chunk = Buffer.alloc(chunked.chunkBytes, 0x20);
+    const pump = () => {
+      while (!answered && bytesSent < chunked.maxBytes) {
+        bytesSent += chunk.length;
+        if (!outgoing.write(chunk)) return void outgoing.once("drain", pump);
+      }
+      if (!answered) outgoing.end();
+    };
+    pump();
   });
 }
 

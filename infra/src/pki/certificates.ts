@@ -41,20 +41,40 @@ async function finish(cert: x509.X509Certificate, keys: CryptoKeyPair): Promise<
   };
 }
 
-export async function createCa(opts: { commonName: string; validDays?: number }): Promise<Ca> {
+/**
+ * A root CA, or with `issuer` an intermediate CA under it (the shape public CAs serve). Roots sign
+ * leaves only unless `maxIntermediates` allows a chain below them.
+ */
+export async function createCa(opts: {
+  commonName: string;
+  validDays?: number;
+  issuer?: Ca;
+  maxIntermediates?: number;
+}): Promise<Ca> {
   const keys = (await crypto.subtle.generateKey(ALG, true, ["sign", "verify"])) as CryptoKeyPair;
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+  const common = {
     serialNumber: serial(),
-    name: `CN=${opts.commonName}`,
     ...validity(opts.validDays ?? 3650),
-    keys,
     signingAlgorithm: ALG,
     extensions: [
-      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.BasicConstraintsExtension(true, opts.issuer ? 0 : (opts.maxIntermediates ?? 0), true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
-  });
+  };
+  const cert = opts.issuer
+    ? await x509.X509CertificateGenerator.create({
+        ...common,
+        subject: `CN=${opts.commonName}`,
+        issuer: opts.issuer.cert.subject,
+        publicKey: keys.publicKey,
+        signingKey: opts.issuer.keys.privateKey,
+      })
+    : await x509.X509CertificateGenerator.createSelfSigned({
+        ...common,
+        name: `CN=${opts.commonName}`,
+        keys,
+      });
   return { ...(await finish(cert, keys)), cert, keys };
 }
 

@@ -22,6 +22,13 @@ export const internalAssertionClaimsSchema = z.object({
   roles: z.array(roleSchema).check(z.maxLength(4)),
   /** The edge request this call belongs to, for correlating logs and audit events. */
   rid: nonEmpty().check(z.maxLength(128)),
+  /** The HTTP method, upper case: an assertion for a read cannot serve a write. */
+  method: z.string().check(z.regex(/^[A-Z]{1,16}$/)),
+  /**
+   * The request target in origin form (path and query, exactly as routed): an assertion captured
+   * for one path or query cannot be sent to another.
+   */
+  target: z.string().check(z.minLength(1), z.maxLength(4096), z.startsWith("/")),
   /** base64url SHA-256 of the exact request body bytes (of the empty string for no body). */
   bh: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/)),
   jti: z.string().check(z.minLength(16), z.maxLength(128)),
@@ -29,6 +36,14 @@ export const internalAssertionClaimsSchema = z.object({
   exp: z.int(),
 });
 export type InternalAssertionClaims = z.infer<typeof internalAssertionClaimsSchema>;
+
+/**
+ * The origin-form request target of a URL: what the worker signs and the bridge compares. Both
+ * sides take it from a parsed URL, so the spelling is WHATWG-normalised the same way on each.
+ */
+export function requestTarget(url: URL): string {
+  return `${url.pathname}${url.search}`;
+}
 
 /** base64url(SHA-256(body)) with WebCrypto, so worker and bridge compute it the same way. */
 export async function bodyHash(body: Uint8Array | string): Promise<string> {

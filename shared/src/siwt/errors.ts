@@ -1,5 +1,6 @@
 export type SiwtParseCode = "siwt_malformed";
 export type SiwtValidationCode =
+  | "siwt_malformed"
   | "siwt_domain_mismatch"
   | "siwt_uri_mismatch"
   | "siwt_chain_mismatch"

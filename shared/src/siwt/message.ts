@@ -1,5 +1,6 @@
 import { isTronAddress } from "./address.ts";
 import { SiwtParseError } from "./errors.ts";
+import { isRfc3339 } from "./rfc3339.ts";
 
 export type SiwtMessage = {
   domain: string;
@@ -21,24 +22,8 @@ const DOMAIN =
 const CHAIN = /^tron:[0-9]{1,20}$/;
 /** >= 128 bits: 22+ base58 characters (5.86 bits each) or 32+ hex; at most 64. */
 const NONCE = /^[1-9A-HJ-NP-Za-km-z]{22,64}$/;
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 // Printable, no newlines or trailing spaces: what a wallet shows is exactly what is signed.
 const STATEMENT = /^\P{Cc}*\S$/u;
-
-export function isRfc3339(value: string): boolean {
-  const m = RFC3339.exec(value);
-  if (!m) return false;
-  const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
-  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  return (
-    date.getUTCFullYear() === y &&
-    date.getUTCMonth() === mo - 1 &&
-    date.getUTCDate() === d &&
-    h < 24 &&
-    mi < 60 &&
-    s < 60
-  );
-}
 
 function check(field: string, ok: boolean, why: string): void {
   if (!ok) throw new SiwtParseError(field, why);

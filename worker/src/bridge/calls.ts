@@ -7,7 +7,7 @@ import { settingsOf } from "../config.ts";
 import type { Env } from "../env.ts";
 import { keyRingFrom } from "../tokens/keys.ts";
 import { signAssertion } from "./assertion.ts";
-import { callBridge } from "./client.ts";
+import { bridgeTarget, callBridge } from "./client.ts";
 
 export type BridgeActor = { sub: string; roles: readonly Role[]; requestId: string };
 
@@ -20,20 +20,28 @@ export async function bridgeJson<T extends core.$ZodType>(
   actor: BridgeActor,
   request: { method: string; path: string; schema: T; payload?: unknown },
 ): Promise<core.output<T>> {
-  const { method, path, payload } = request;
+  const { payload } = request;
+  const method = request.method.toUpperCase();
+  // Signed and sent in the same normalised form, so the bridge sees exactly what was signed.
+  const target = bridgeTarget(request.path);
   const settings = settingsOf(env);
   const ring = await keyRingFrom(env.JWT_SIGNING_KEYS);
   const body = payload === undefined ? "" : JSON.stringify(payload);
-  const assertion = await signAssertion(ring, actor, body, {
-    issuer: settings.JWT_ISSUER,
-    audience: settings.BRIDGE_AUDIENCE,
-  });
+  const assertion = await signAssertion(
+    ring,
+    actor,
+    { method, target, body },
+    {
+      issuer: settings.JWT_ISSUER,
+      audience: settings.BRIDGE_AUDIENCE,
+    },
+  );
   const headers: Record<string, string> = {
     [INTERNAL_ASSERTION_HEADER]: assertion,
     [REQUEST_ID_HEADER]: actor.requestId,
   };
   if (payload !== undefined) headers["content-type"] = "application/json";
-  const res = await callBridge(env, path, { method, headers, ...(payload === undefined ? {} : { body }) });
+  const res = await callBridge(env, target, { method, headers, ...(payload === undefined ? {} : { body }) });
   const json: unknown = await res.json().catch(() => undefined);
   if (res.ok) {
     const parsed = z.safeParse(request.schema, json);

@@ -1,10 +1,19 @@
 import { AppError } from "@tron-auth/shared/problems";
+import { requestTarget } from "@tron-auth/shared/protocol";
 import type { Env } from "../env.ts";
 
 const DEFAULT_TIMEOUT_MS = 5_000;
 const DEFAULT_ORIGIN = "https://bridge.internal";
 
 export type BridgeCallOptions = { method?: string; body?: string; timeoutMs?: number; headers?: HeadersInit };
+
+/**
+ * The origin-form target `path` resolves to. A path is resolved against an origin before it is
+ * sent anyway; doing it once here means the target the assertion names is the one on the wire.
+ */
+export function bridgeTarget(path: string): string {
+  return requestTarget(new URL(path, DEFAULT_ORIGIN));
+}
 
 /**
  * Calls the bridge through the mTLS binding. A failed TLS handshake (missing or refused client

@@ -1,4 +1,9 @@
-import { AppError, parseJsonBytes, parseWith, requireJsonContentType } from "@tron-auth/shared/problems";
+import {
+  parseJsonBytes,
+  parseWith,
+  readBodyWithin,
+  requireJsonContentType,
+} from "@tron-auth/shared/problems";
 import type { Context } from "hono";
 import type * as core from "zod/v4/core";
 import type { AppEnv } from "../env.ts";
@@ -11,9 +16,5 @@ export async function jsonBody<T extends core.$ZodType>(
   schema: T,
 ): Promise<core.output<T>> {
   requireJsonContentType(c.req.header("content-type"));
-  const tooLarge = () => new AppError("payload_too_large", `The body is limited to ${MAX_BODY_BYTES} bytes.`);
-  if (Number(c.req.header("content-length") ?? "0") > MAX_BODY_BYTES) throw tooLarge();
-  const bytes = await c.req.arrayBuffer();
-  if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge();
-  return parseWith(schema, parseJsonBytes(bytes));
+  return parseWith(schema, parseJsonBytes(await readBodyWithin(c.req.raw, MAX_BODY_BYTES)));
 }
