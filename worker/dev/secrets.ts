@@ -19,6 +19,8 @@ export type DevMaterial = {
   superAdmin: { privateKey: string; address: string };
   walletMnemonic: string;
   upstashToken: string;
+  /** SESSION_MAC_KEY: one 256-bit base64url HMAC key for session records. */
+  sessionMacKey: string;
 };
 
 function once<T>(
@@ -109,5 +111,11 @@ export async function devMaterial(dir: string): Promise<DevMaterial> {
     text.encode,
     text.decode,
   );
-  return { certs, files, jwtKeys, superAdmin, walletMnemonic, upstashToken };
+  const sessionMacKey = await once(
+    join(dir, "session-mac-key.txt"),
+    () => randomBytes(32).toString("base64url"),
+    text.encode,
+    text.decode,
+  );
+  return { certs, files, jwtKeys, superAdmin, walletMnemonic, upstashToken, sessionMacKey };
 }

@@ -104,6 +104,7 @@ export async function startDevStack(opts: { dir: string; ports: DevPorts; log: (
         UPSTASH_REDIS_REST_URL: upstash.url,
         UPSTASH_REDIS_REST_TOKEN: m.upstashToken,
         JWT_SIGNING_KEYS: signingKeys,
+        SESSION_MAC_KEY: m.sessionMacKey,
         BRIDGE_ORIGIN: "https://localhost",
       },
       serviceBindings: {
@@ -133,6 +134,7 @@ export async function startDevStack(opts: { dir: string; ports: DevPorts; log: (
       superAdmin: m.superAdmin,
       upstashToken: m.upstashToken,
       jwtSigningKeys: signingKeys,
+      sessionMacKey: m.sessionMacKey,
       stop: stopAll,
     };
   } catch (error) {

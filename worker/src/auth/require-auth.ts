@@ -1,28 +1,17 @@
-import { type Role, roleSchema } from "@tron-auth/shared/auth";
+import type { Role } from "@tron-auth/shared/auth";
 import { AppError } from "@tron-auth/shared/problems";
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import * as z from "zod/mini";
 import { settingsOf } from "../config.ts";
 import type { AppEnv, Env } from "../env.ts";
 import { consume, rateLimited, type Tier } from "../limits/limiter.ts";
-import { redisFor, redisOp } from "../redis.ts";
-import { endedByLockdown } from "../sessions/epoch.ts";
+import { sessionsOf } from "../sessions/for-request.ts";
 import { type LiveSession, livenessCache } from "../sessions/liveness-cache.ts";
-import { SESSION_STATE } from "../sessions/scripts.ts";
-import { sessionKeys } from "../sessions/store.ts";
 import { keyRingFrom } from "../tokens/keys.ts";
 import { verifyAccessTokenCached } from "../tokens/verified-cache.ts";
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 const MAX_TOKEN_LENGTH = 4096;
-
-const stateSchema = z.tuple([
-  z.string(),
-  z.union([z.string(), z.array(roleSchema)]),
-  z.coerce.number(),
-  z.optional(z.nullable(z.string())),
-]);
-const rolesJson = z.array(roleSchema);
 
 /** The token's roles pick the tier (the session's roles arrive in the same round trip). */
 function tierOf(roles: readonly Role[]): Tier {
@@ -49,7 +38,7 @@ export function authenticate(opts: { staleness: (env: Env) => number; rateLimit:
     });
     const [limit, live] = await Promise.all([
       opts.rateLimit ? consume(c.env, tierOf(claims.roles), `u:${claims.sub}`) : undefined,
-      liveSession(c.env, claims.sid, opts.staleness(c.env)),
+      liveSession(c, claims.sid, opts.staleness(c.env)),
     ]);
     if (limit) c.set("rateLimit", limit);
     if (!live || live.uid !== claims.sub)
@@ -66,28 +55,20 @@ export function authenticate(opts: { staleness: (env: Env) => number; rateLimit:
   });
 }
 
-async function liveSession(env: Env, sid: string, maxStalenessMs: number): Promise<LiveSession | undefined> {
+async function liveSession(
+  c: Context<AppEnv>,
+  sid: string,
+  maxStalenessMs: number,
+): Promise<LiveSession | undefined> {
   const now = Date.now();
   if (maxStalenessMs > 0) {
     const cached = livenessCache.get(sid, now);
     if (cached) return cached;
   }
-  const raw = await redisOp(() =>
-    redisFor(env).eval<string[], unknown[]>(
-      SESSION_STATE,
-      [sessionKeys.sessionKey(sid), sessionKeys.EPOCH_KEY],
-      [],
-    ),
-  );
-  const parsed = stateSchema.safeParse(Array.isArray(raw) ? raw : []);
-  if (!parsed.success || endedByLockdown(parsed.data[3], sid, parsed.data[2])) {
-    livenessCache.forget(sid);
-    return undefined;
-  }
-  const [uid, rolesRaw, loginAt] = parsed.data;
-  const roles = rolesJson.safeParse(typeof rolesRaw === "string" ? JSON.parse(rolesRaw) : rolesRaw);
-  if (!roles.success) return undefined;
-  const session = { uid, roles: roles.data, loginAt };
+  const current = await sessionsOf(c).current(sid, now);
+  if (!current) return undefined;
+  const { userId: uid, roles, loginAt } = current.record;
+  const session = { uid, roles, loginAt };
   if (maxStalenessMs > 0) livenessCache.remember(sid, session, now + maxStalenessMs);
   return session;
 }

@@ -2,6 +2,12 @@
  * Lua run atomically in Redis, one round trip each. The session hash key and the user's session
  * index are passed as KEYS; evicted or revoked sessions are addressed by prefix, which is fine on
  * a single-shard Redis (Upstash, and redis-server locally).
+ *
+ * Lua cannot compute the records' HMACs, so every script that changes a session takes the new MAC
+ * from the worker and writes only if the record still carries the MAC the worker verified
+ * (compare-and-set): a record changed in between is never overwritten with a MAC over stale data.
+ * Reads return the fields JSON-encoded by cjson, so @upstash/redis's automatic deserialisation
+ * cannot turn a stored string into a number or an object before the MAC is checked.
  */
 
 /** KEYS: session, user index. ARGV: sid, now ms, ttl s, max sessions, session key prefix, then field/value pairs. */
@@ -25,30 +31,43 @@ end
 return evicted
 `;
 
+/** KEYS: session. ARGV: the field names. Returns the values as one JSON array (false: missing). */
+export const READ_SESSION = `
+return cjson.encode(redis.call('HMGET', KEYS[1], unpack(ARGV)))
+`;
+
 /**
- * KEYS: session, user index, grace box. ARGV: sid, presented hash, new hash, now ms, grace ms,
- * sealed new pair, grace ttl s.
- * Returns {outcome, uid}: rotated | grace (+ sealed pair) | reuse (session revoked) | gone.
+ * The hot path's one command. KEYS: session, lockdown epoch. ARGV: the field names. Returns JSON
+ * [values, epoch]: epoch is "<ms>:<exempt sid>" or false. A script (not HMGET) so it is a
+ * write-mode command and @upstash/redis auto-pipelines it together with the rate limiter's script
+ * into one HTTP request.
+ */
+export const SESSION_STATE = `
+return cjson.encode({redis.call('HMGET', KEYS[1], unpack(ARGV)), redis.call('GET', KEYS[2])})
+`;
+
+/**
+ * KEYS: session, user index, grace box. ARGV: sid, expected MAC, presented hash, new hash, now ms,
+ * grace ms, sealed new pair, MAC of the rotated record.
+ * Returns {outcome} or {'grace', sealed pair}: rotated | grace | reuse (session revoked) | gone |
+ * changed (the record is not the one the worker verified: read it again).
  */
 export const ROTATE_REFRESH = `
-local sid, presented, fresh, now, grace = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
-local s = redis.call('HMGET', KEYS[1], 'rh', 'ph', 'pat', 'absExp', 'uid')
-if not s[1] then return {'gone', ''} end
-if tonumber(s[4]) <= now then
-  redis.call('DEL', KEYS[1]); redis.call('ZREM', KEYS[2], sid)
-  return {'gone', s[5]}
+local sid, expected, presented, fresh, now, grace = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
+local s = redis.call('HMGET', KEYS[1], 'mac', 'rh', 'ph', 'pat')
+if not s[1] then return {'gone'} end
+if s[1] ~= expected then return {'changed'} end
+if presented == s[2] then
+  redis.call('HSET', KEYS[1], 'rh', fresh, 'ph', presented, 'pat', now, 'lastUsedAt', now, 'mac', ARGV[8])
+  redis.call('SET', KEYS[3], ARGV[7], 'PX', grace)
+  return {'rotated'}
 end
-if presented == s[1] then
-  redis.call('HSET', KEYS[1], 'rh', fresh, 'ph', presented, 'pat', now, 'lastUsedAt', now)
-  redis.call('SET', KEYS[3], ARGV[6], 'PX', grace)
-  return {'rotated', s[5]}
-end
-if presented == s[2] and now - tonumber(s[3]) <= grace then
+if presented == s[3] and tonumber(now) - tonumber(s[4]) <= grace then
   local box = redis.call('GET', KEYS[3])
-  if box then return {'grace', s[5], box} end
+  if box then return {'grace', box} end
 end
 redis.call('DEL', KEYS[1]); redis.call('ZREM', KEYS[2], sid); redis.call('DEL', KEYS[3])
-return {'reuse', s[5]}
+return {'reuse'}
 `;
 
 /** KEYS: session, user index. ARGV: sid. */
@@ -58,27 +77,19 @@ return redis.call('DEL', KEYS[1])
 `;
 
 /**
- * The hot path's one command. KEYS: session, lockdown epoch. Returns {uid, roles, loginAt,
- * epoch}: nil fields for a missing session; epoch is "<ms>:<exempt sid>" or nil. A script (not
- * HMGET) so it is a write-mode command and @upstash/redis auto-pipelines it together with the
- * rate limiter's script into one HTTP request.
+ * KEYS: user index. ARGV: session key prefix, then per session: sid, expected MAC, roles JSON,
+ * new MAC. Sets the roles of each session still carrying the expected MAC; forgets index entries
+ * whose session is gone. Returns the ids of the sessions changed.
  */
-export const SESSION_STATE = `
-local s = redis.call('HMGET', KEYS[1], 'uid', 'roles', 'loginAt')
-return {s[1], s[2], s[3], redis.call('GET', KEYS[2])}
-`;
-
-/**
- * KEYS: user index. ARGV: session key prefix, roles JSON. New roles on every live session of a
- * user; returns the ids of the sessions changed.
- */
-export const SET_USER_ROLES = `
-local changed = {}
-for _, sid in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  if redis.call('EXISTS', ARGV[1] .. sid) == 1 then
-    redis.call('HSET', ARGV[1] .. sid, 'roles', ARGV[2]); changed[#changed + 1] = sid
-  else
+export const SET_SESSION_ROLES = `
+local prefix, changed = ARGV[1], {}
+for i = 2, #ARGV, 4 do
+  local sid, key = ARGV[i], prefix .. ARGV[i]
+  local mac = redis.call('HGET', key, 'mac')
+  if not mac then
     redis.call('ZREM', KEYS[1], sid)
+  elseif mac == ARGV[i + 1] then
+    redis.call('HSET', key, 'roles', ARGV[i + 2], 'mac', ARGV[i + 3]); changed[#changed + 1] = sid
   end
 end
 return changed

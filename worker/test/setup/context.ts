@@ -25,6 +25,8 @@ export type WorkerTestContext = {
     ringBA: string;
     ringB: string;
   };
+  /** SESSION_MAC_KEY material: the worker runs with `a`; `b` is for the rotation test. */
+  sessionMac: { a: string; b: string };
   /** A bootstrap SUPER_ADMIN of the bridge, as a software wallet's private key. */
   superAdminPrivateKey: string;
 };

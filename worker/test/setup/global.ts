@@ -95,6 +95,7 @@ export async function startEdgeStack(): Promise<EdgeStack> {
       ringBA: ring(b.privateJwk, a.privateJwk),
       ringB: ring(b.privateJwk),
     },
+    sessionMac: { a: randomBytes(32).toString("base64url"), b: randomBytes(32).toString("base64url") },
     superAdminPrivateKey: superAdmin.privateKey,
   };
   return {
