@@ -19,6 +19,8 @@ export type DevMaterial = {
   superAdmin: { privateKey: string; address: string };
   walletMnemonic: string;
   upstashToken: string;
+  /** The bridge's restricted token for the local Upstash server. */
+  bridgeUpstashToken: string;
   /** SESSION_MAC_KEY: one 256-bit base64url HMAC key for session records. */
   sessionMacKey: string;
 };
@@ -111,11 +113,26 @@ export async function devMaterial(dir: string): Promise<DevMaterial> {
     text.encode,
     text.decode,
   );
+  const bridgeUpstashToken = await once(
+    join(dir, "bridge-upstash-token.txt"),
+    () => randomBytes(24).toString("hex"),
+    text.encode,
+    text.decode,
+  );
   const sessionMacKey = await once(
     join(dir, "session-mac-key.txt"),
     () => randomBytes(32).toString("base64url"),
     text.encode,
     text.decode,
   );
-  return { certs, files, jwtKeys, superAdmin, walletMnemonic, upstashToken, sessionMacKey };
+  return {
+    certs,
+    files,
+    jwtKeys,
+    superAdmin,
+    walletMnemonic,
+    upstashToken,
+    bridgeUpstashToken,
+    sessionMacKey,
+  };
 }

@@ -116,4 +116,21 @@ describe("session records carry a MAC only the worker can make", () => {
       if (SESSION_MAC_KEY) expect(JSON.stringify(res.body)).not.toContain(SESSION_MAC_KEY);
     }
   });
+
+  it("the bridge's Upstash token cannot write a session at all, nor append to the outbox", async () => {
+    const sa = await superAdmin();
+    const asBridge = (command: string[]) => redisCommand(command, ctx.upstashUrl, ctx.bridgeUpstashToken);
+    const sid = sidOf(sa.refreshToken);
+    for (const command of [
+      ["HSET", `ta:sess:${sid}`, "roles", '["SUPER_ADMIN"]'],
+      ["EVAL", "return redis.call('DEL', KEYS[1])", "1", `ta:sess:${sid}`],
+      ["XADD", "ta:audit:outbox", "*", "jws", "forged"],
+      ["HGETALL", `ta:sess:${sid}`],
+    ]) {
+      const reply = await asBridge(command);
+      expect([command[0], reply.status]).toEqual([command[0], 403]);
+      expect(reply.error).toMatch(/^NOPERM/);
+    }
+    expect((await call("/v1/admin/users", { token: sa.accessToken })).status).toBe(200);
+  });
 });

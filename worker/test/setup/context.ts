@@ -2,6 +2,8 @@
 export type WorkerTestContext = {
   upstashUrl: string;
   upstashToken: string;
+  /** The bridge's restricted token on the same front: outbox drain and lockdown reads only. */
+  bridgeUpstashToken: string;
   /** A second Upstash REST front on the same Redis, used only by the round-trip counting test. */
   countingUpstashUrl: string;
   /** An Upstash front on another Redis database, for tests whose effects are global (lockdown). */
