@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ErrorReply } from "redis";
 import { bearerMatches } from "./auth.ts";
 import { encodeReply } from "./encoding.ts";
+import { type Faults, faultRuleSchema } from "./faults.ts";
 import { type ConsumerPolicy, policyRefusal } from "./policy.ts";
 import { type Command, commandSchema, pipelineSchema, refusal } from "./protocol.ts";
 import type { RedisClient } from "./redis-client.ts";
@@ -21,6 +22,8 @@ export type AppDeps = {
   restricted?: { token: string; policy: ConsumerPolicy };
   scripts: ScriptMap;
   stats: Map<string, number>;
+  /** Tests only: fault injection under /_local/faults (full token). */
+  faults?: Faults;
 };
 
 class BadRequest extends Error {}
@@ -52,9 +55,12 @@ function isRedisError(e: unknown): e is Error {
   return e instanceof ErrorReply;
 }
 
-async function run(redis: RedisClient, scripts: ScriptMap, command: Command): Promise<Outcome> {
+async function run(deps: AppDeps, command: Command): Promise<Outcome> {
+  const { redis, scripts } = deps;
   const refused = refusal(command);
   if (refused) return { error: refused };
+  const injected = await deps.faults?.apply(command);
+  if (injected) return { error: injected };
   try {
     const reply = await redis.sendCommand(scripts.translate(command));
     return { result: scripts.translateReply(command, reply) };
@@ -102,13 +108,28 @@ export function createUpstashApp(deps: AppDeps): Hono<Vars> {
       ? c.json({ error: "NOPERM this token may not read the statistics" }, 403)
       : c.json(Object.fromEntries(deps.stats)),
   );
+  const faults = deps.faults;
+  if (faults) {
+    const fullOnly = (c: { var: { policy: ConsumerPolicy | undefined } }) => c.var.policy === undefined;
+    app.post(`${LOCAL_PREFIX}faults`, async (c) => {
+      if (!fullOnly(c)) return c.json({ error: "NOPERM" }, 403);
+      faults.arm(parse(faultRuleSchema, await readJson(c.req.raw)));
+      return c.json(faults.state());
+    });
+    app.post(`${LOCAL_PREFIX}faults/release`, (c) => {
+      if (!fullOnly(c)) return c.json({ error: "NOPERM" }, 403);
+      faults.release();
+      return c.json(faults.state());
+    });
+    app.get(`${LOCAL_PREFIX}faults`, (c) => c.json(faults.state()));
+  }
   const base64 = (req: Request) => req.headers.get("upstash-encoding")?.toLowerCase() === "base64";
 
   app.post("/", async (c) => {
     const command = parse(commandSchema, await readJson(c.req.raw));
     const denied = policyRefusalOf(c.var.policy, [command]);
     if (denied) return c.json({ error: denied }, 403);
-    const outcome = await run(deps.redis, deps.scripts, command);
+    const outcome = await run(deps, command);
     return c.json(render(outcome, base64(c.req.raw)), "error" in outcome ? 400 : 200);
   });
 
@@ -116,7 +137,7 @@ export function createUpstashApp(deps: AppDeps): Hono<Vars> {
     const commands = parse(pipelineSchema, await readJson(c.req.raw));
     const denied = policyRefusalOf(c.var.policy, commands);
     if (denied) return c.json({ error: denied }, 403);
-    const outcomes = await Promise.all(commands.map((cmd) => run(deps.redis, deps.scripts, cmd)));
+    const outcomes = await Promise.all(commands.map((cmd) => run(deps, cmd)));
     return c.json(outcomes.map((o) => render(o, base64(c.req.raw))));
   });
 
@@ -126,6 +147,10 @@ export function createUpstashApp(deps: AppDeps): Hono<Vars> {
     if (denied) return c.json({ error: denied }, 403);
     const refused = commands.map(refusal).find(Boolean);
     if (refused) return c.json({ error: refused }, 400);
+    for (const cmd of commands) {
+      const injected = await deps.faults?.apply(cmd);
+      if (injected) return c.json({ error: injected }, 400);
+    }
     // A dedicated connection: MULTI..EXEC must not interleave with other requests' commands.
     const conn = deps.redis.duplicate();
     await conn.connect();

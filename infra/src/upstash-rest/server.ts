@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createUpstashApp } from "./app.ts";
+import { Faults } from "./faults.ts";
 import type { ConsumerPolicy } from "./policy.ts";
 import { createResp2Client } from "./redis-client.ts";
 import { ScriptMap } from "./scripts.ts";
@@ -22,6 +23,8 @@ export async function startUpstashRest(opts: {
   token: string;
   /** A second token that may only do what `policy` allows (the bridge's). */
   restricted?: { token: string; policy: ConsumerPolicy };
+  /** Tests only: fault injection under /_local/faults. Never in the program (main.ts). */
+  faults?: boolean;
   port?: number;
   host?: string;
 }): Promise<UpstashRestHandle> {
@@ -36,6 +39,7 @@ export async function startUpstashRest(opts: {
     ...(opts.restricted ? { restricted: opts.restricted } : {}),
     scripts: new ScriptMap(),
     stats,
+    ...(opts.faults ? { faults: new Faults() } : {}),
   });
   const host = opts.host ?? "127.0.0.1";
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {

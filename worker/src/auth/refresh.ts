@@ -8,6 +8,7 @@ import { open, seal } from "../sessions/grace-box.ts";
 import { hashSecret, parseRefreshToken, type RefreshToken } from "../sessions/refresh-token.ts";
 import type { SessionStore, VerifiedSession } from "../sessions/store.ts";
 import { keyRingFrom } from "../tokens/keys.ts";
+import { refreshRoles } from "./fresh-roles.ts";
 import { mintTokenPair, type TokenPairBody } from "./token-pair.ts";
 
 /** A rotation that keeps finding its record changed under it (a storm of concurrent refreshes) gives up. */
@@ -21,11 +22,17 @@ export async function refreshPair(c: Context<AppEnv>, refreshToken: string): Pro
   const presented = parseRefreshToken(refreshToken);
   if (!presented) throw refused();
   const sessions = sessionsOf(c);
+  const presentedHash = await hashSecret(presented.secret);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     // Verified (MAC, lifetime, lockdown) on every attempt: a rotation never trusts an earlier read.
-    const session = await sessions.current(presented.sid, Date.now());
-    if (!session) throw refused();
-    const pair = await rotateOnce(c, sessions, session, presented);
+    const current = await sessions.current(presented.sid, Date.now());
+    if (!current) throw refused();
+    let session: VerifiedSession | undefined = current.session;
+    // Refresh copies the session's roles into the new token: they must be the user's current
+    // ones. Only a rotation mints with them (a replay or reuse does not), so only it re-reads.
+    if (!current.rolesCurrent && presentedHash === session.stored.rh)
+      session = (await refreshRoles(c, sessions, session)).session;
+    const pair = session && (await rotateOnce(c, sessions, session, presented, presentedHash));
     if (pair) return pair;
   }
   throw new AppError("conflict", "The session changed while refreshing; try again.");
@@ -41,6 +48,7 @@ async function rotateOnce(
   sessions: SessionStore,
   session: VerifiedSession,
   presented: RefreshToken,
+  presentedHash: string,
 ): Promise<TokenPairBody | undefined> {
   const { record } = session;
   const ring = await keyRingFrom(c.env.JWT_SIGNING_KEYS);
@@ -51,7 +59,7 @@ async function rotateOnce(
     sid: record.sid,
   });
   const sealed = await seal(JSON.stringify(pair.body), presented.secret, record.sid);
-  const hashes = { presented: await hashSecret(presented.secret), fresh: pair.refreshHash };
+  const hashes = { presented: presentedHash, fresh: pair.refreshHash };
   const result = await sessions.rotate(session, hashes, sealed, Date.now());
   const actor = { id: record.userId, address: record.address };
   const target = { type: "session", id: record.sid };

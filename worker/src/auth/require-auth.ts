@@ -7,8 +7,10 @@ import type { AppEnv, Env } from "../env.ts";
 import { consume, rateLimited, type Tier } from "../limits/limiter.ts";
 import { sessionsOf } from "../sessions/for-request.ts";
 import { type LiveSession, livenessCache } from "../sessions/liveness-cache.ts";
+import type { SessionStore, VerifiedSession } from "../sessions/store.ts";
 import { keyRingFrom } from "../tokens/keys.ts";
 import { verifyAccessTokenCached } from "../tokens/verified-cache.ts";
+import { refreshRoles } from "./fresh-roles.ts";
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 const MAX_TOKEN_LENGTH = 4096;
@@ -24,7 +26,12 @@ function tierOf(roles: readonly Role[]): Tier {
  * roles and the lockdown epoch). The session half is skipped when this isolate saw the session
  * live within `maxStalenessMs`.
  */
-export function authenticate(opts: { staleness: (env: Env) => number; rateLimit: boolean }) {
+export function authenticate(opts: {
+  staleness: (env: Env) => number;
+  rateLimit: boolean;
+  /** Privileged routes act only on current roles: a session whose roles may be stale reads them again. */
+  currentRoles: boolean;
+}) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header("authorization") ?? "";
     const match = header.length <= MAX_TOKEN_LENGTH ? BEARER.exec(header) : null;
@@ -41,43 +48,61 @@ export function authenticate(opts: { staleness: (env: Env) => number; rateLimit:
       liveSession(c, claims.sid, opts.staleness(c.env)),
     ]);
     if (limit) c.set("rateLimit", limit);
-    if (!live || live.uid !== claims.sub)
+    if (!live || live.session.uid !== claims.sub)
       throw new AppError("session_revoked", "This session has ended. Sign in again.");
     if (limit && !limit.success) throw rateLimited(limit);
+    const roles =
+      opts.currentRoles && live.stale
+        ? (await refreshRoles(c, live.sessions, live.stale)).roles
+        : live.session.roles;
     c.set("auth", {
       userId: claims.sub,
       address: claims.addr,
-      roles: live.roles,
+      roles,
       sid: claims.sid,
-      loginAt: live.loginAt,
+      loginAt: live.session.loginAt,
     });
     await next();
   });
 }
 
+type Live = {
+  session: LiveSession;
+  sessions: SessionStore;
+  /** The verified record when its roles may be stale (a role change since they were read). */
+  stale: VerifiedSession | undefined;
+};
+
 async function liveSession(
   c: Context<AppEnv>,
   sid: string,
   maxStalenessMs: number,
-): Promise<LiveSession | undefined> {
+): Promise<Live | undefined> {
   const now = Date.now();
+  const sessions = sessionsOf(c);
   if (maxStalenessMs > 0) {
     const cached = livenessCache.get(sid, now);
-    if (cached) return cached;
+    if (cached) return { session: cached, sessions, stale: undefined };
   }
-  const current = await sessionsOf(c).current(sid, now);
+  const current = await sessions.current(sid, now);
   if (!current) return undefined;
-  const { userId: uid, roles, loginAt } = current.record;
+  const { userId: uid, roles, loginAt } = current.session.record;
   const session = { uid, roles, loginAt };
   if (maxStalenessMs > 0) livenessCache.remember(sid, session, now + maxStalenessMs);
-  return session;
+  return { session, sessions, stale: current.rolesCurrent ? undefined : current.session };
 }
 
 /** Ordinary authenticated routes: session liveness may be up to SESSION_CACHE_MS old. */
 export const requireAuth = authenticate({
   staleness: (env) => settingsOf(env).SESSION_CACHE_MS,
   rateLimit: true,
+  // Ordinary routes need nothing beyond what every role has (defineRoute enforces it), so a
+  // stale copy of the roles cannot grant more here, and the Pi stays off this path.
+  currentRoles: false,
 });
 
-/** Privileged routes: the session is read from Redis on every request (fail closed). */
-export const requireFreshAuth = authenticate({ staleness: () => 0, rateLimit: true });
+/**
+ * Privileged routes: the session is read from Redis on every request, and roles that may be stale
+ * are read again from the bridge (fail closed).
+ */
+export const requireFreshAuth = authenticate({ staleness: () => 0, rateLimit: true, currentRoles: true });

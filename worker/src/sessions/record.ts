@@ -5,7 +5,8 @@ import type { MacRing } from "./record-mac.ts";
 /**
  * Every field of a session hash, in the order its MAC covers them. All of them are covered: a
  * field left out would be one an attacker with Redis write access could change unnoticed.
- * `rh`/`ph`/`pat` are the current and previous refresh-token hashes and when it last rotated.
+ * `rh`/`ph`/`pat` are the current and previous refresh-token hashes and when it last rotated;
+ * `rat` is the roles clock value read before `roles` was fetched from the bridge (role-changes.ts).
  */
 export const SESSION_FIELDS = [
   "uid",
@@ -20,6 +21,7 @@ export const SESSION_FIELDS = [
   "rh",
   "ph",
   "pat",
+  "rat",
 ] as const;
 export const MAC_FIELD = "mac";
 /** What the read scripts fetch: the covered fields, then the MAC. */
@@ -38,6 +40,8 @@ export type SessionRecord = {
   lastUsedAt: number;
   loginAt: number;
   absoluteExpiry: number;
+  /** The roles clock value read before `roles` was fetched from the bridge. */
+  rolesAsOf: number;
 };
 
 /** A record as read: its parsed view, the exact stored strings and their MAC (for compare-and-set). */
@@ -89,6 +93,7 @@ const storedSchema = z.object({
   rh: z.string(),
   ph: z.string(),
   pat: digits,
+  rat: digits,
 });
 
 /**
@@ -120,6 +125,7 @@ function toRecord(sid: string, s: StoredSession): SessionRecord {
     lastUsedAt: Number(s.lastUsedAt),
     loginAt: Number(s.loginAt),
     absoluteExpiry: Number(s.absExp),
+    rolesAsOf: Number(s.rat),
   };
 }
 

@@ -37,13 +37,17 @@ return cjson.encode(redis.call('HMGET', KEYS[1], unpack(ARGV)))
 `;
 
 /**
- * The hot path's one command. KEYS: session, lockdown epoch. ARGV: the field names. Returns JSON
- * [values, epoch]: epoch is "<ms>:<exempt sid>" or false. A script (not HMGET) so it is a
- * write-mode command and @upstash/redis auto-pipelines it together with the rate limiter's script
- * into one HTTP request.
+ * The hot path's one command. KEYS: session, lockdown epoch. ARGV: the user's role-change state
+ * key prefix, then the field names. Returns JSON [values, epoch, role-change state]: epoch is
+ * "<ms>:<exempt sid>" or false; the state is [inflight, changed, began] of the user the record
+ * names. A script (not HMGET) so it is a write-mode command and @upstash/redis auto-pipelines it
+ * together with the rate limiter's script into one HTTP request.
  */
 export const SESSION_STATE = `
-return cjson.encode({redis.call('HMGET', KEYS[1], unpack(ARGV)), redis.call('GET', KEYS[2])})
+local values = redis.call('HMGET', KEYS[1], unpack(ARGV, 2))
+local roles = false
+if values[1] then roles = redis.call('HMGET', ARGV[1] .. values[1], 'inflight', 'changed', 'began') end
+return cjson.encode({values, redis.call('GET', KEYS[2]), roles})
 `;
 
 /**
@@ -78,21 +82,77 @@ return redis.call('DEL', KEYS[1])
 
 /**
  * KEYS: user index. ARGV: session key prefix, then per session: sid, expected MAC, roles JSON,
- * new MAC. Sets the roles of each session still carrying the expected MAC; forgets index entries
- * whose session is gone. Returns the ids of the sessions changed.
+ * roles-as-of clock value, new MAC. Sets the roles of each session still carrying the expected
+ * MAC; forgets index entries whose session is gone. Returns the ids of the sessions changed.
  */
 export const SET_SESSION_ROLES = `
 local prefix, changed = ARGV[1], {}
-for i = 2, #ARGV, 4 do
+for i = 2, #ARGV, 5 do
   local sid, key = ARGV[i], prefix .. ARGV[i]
   local mac = redis.call('HGET', key, 'mac')
   if not mac then
     redis.call('ZREM', KEYS[1], sid)
   elseif mac == ARGV[i + 1] then
-    redis.call('HSET', key, 'roles', ARGV[i + 2], 'mac', ARGV[i + 3]); changed[#changed + 1] = sid
+    redis.call('HSET', key, 'roles', ARGV[i + 2], 'rat', ARGV[i + 3], 'mac', ARGV[i + 4])
+    changed[#changed + 1] = sid
   end
 end
 return changed
+`;
+
+/**
+ * A role change starts (before the bridge is asked). KEYS: the user's role-change state. ARGV: now
+ * ms, state ttl s, ms after which an unfinished change counts as abandoned. Marks the user's
+ * roles as in flight; a change that starts while another is in flight marks the period contended.
+ */
+export const ROLE_CHANGE_BEGIN = `
+local now, ttl, abandon = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
+local s = redis.call('HMGET', KEYS[1], 'inflight', 'began')
+local inflight = tonumber(s[1] or '0')
+if inflight > 0 and now - tonumber(s[2] or '0') > abandon then
+  inflight = 0; redis.call('HDEL', KEYS[1], 'contended')
+end
+if inflight > 0 then redis.call('HSET', KEYS[1], 'contended', '1') end
+redis.call('HSET', KEYS[1], 'inflight', inflight + 1, 'began', now)
+redis.call('EXPIRE', KEYS[1], ttl)
+return inflight + 1
+`;
+
+/**
+ * A role change ends (after the bridge answered, whatever it answered). KEYS: the user's state,
+ * the roles clock. ARGV: state ttl s. Returns {changed, alone}: the clock value every session must
+ * have read its roles at or after, and 1 when no other change overlapped this one (so the roles
+ * the bridge just returned are current and may be written into the sessions).
+ */
+export const ROLE_CHANGE_END = `
+local s = redis.call('HMGET', KEYS[1], 'inflight', 'contended')
+local before = tonumber(s[1] or '0')
+local inflight = math.max(before - 1, 0)
+local changed = redis.call('INCR', KEYS[2])
+redis.call('HSET', KEYS[1], 'inflight', inflight, 'changed', changed)
+local alone = 0
+if inflight == 0 then
+  -- before ~= 1: this change was closed as abandoned meanwhile, so others may have overlapped it.
+  if before == 1 and not s[2] then alone = 1 end
+  redis.call('HDEL', KEYS[1], 'contended')
+end
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return {changed, alone}
+`;
+
+/**
+ * The clock value to tag roles with, read before the bridge is asked for them. KEYS: the user's
+ * state, the roles clock. ARGV: now ms, ms after which an unfinished change counts as abandoned.
+ * A change abandoned that long ago (its end was lost) has long committed or failed at the bridge,
+ * so it is closed here, which lets sessions be trusted again after they re-read their roles.
+ */
+export const ROLES_TAG = `
+local s = redis.call('HMGET', KEYS[1], 'inflight', 'began')
+if tonumber(s[1] or '0') > 0 and tonumber(ARGV[1]) - tonumber(s[2] or '0') > tonumber(ARGV[2]) then
+  redis.call('HSET', KEYS[1], 'inflight', 0, 'changed', redis.call('INCR', KEYS[2]))
+  redis.call('HDEL', KEYS[1], 'contended')
+end
+return tonumber(redis.call('GET', KEYS[2]) or '0')
 `;
 
 /** KEYS: user index. ARGV: session key prefix. Ends every session of a user; returns their ids. */

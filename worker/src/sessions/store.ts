@@ -16,6 +16,7 @@ import {
   verifySession,
 } from "./record.ts";
 import { type MacRing, macRingFrom } from "./record-mac.ts";
+import { parseRoleChangeState, ROLE_STATE_PREFIX, RoleChanges, rolesCurrent } from "./role-changes.ts";
 import {
   CREATE_SESSION,
   READ_SESSION,
@@ -43,6 +44,8 @@ export type NewSession = {
   userId: string;
   address: string;
   roles: readonly Role[];
+  /** The roles clock value read before `roles` was fetched from the bridge. */
+  rolesAsOf: number;
   refreshHash: string;
   ip: string;
   userAgent: string;
@@ -66,7 +69,10 @@ export type SessionSettings = {
   onTamper?: (sid: string) => void;
 };
 
-const stateReply = z.tuple([z.unknown(), z.union([z.string(), z.literal(false), z.null()])]);
+const stateReply = z.tuple([z.unknown(), z.union([z.string(), z.literal(false), z.null()]), z.unknown()]);
+
+/** A session as authentication sees it, and whether its roles are the user's current ones. */
+export type CurrentSession = { session: VerifiedSession; rolesCurrent: boolean };
 
 /**
  * Sessions and their refresh-token families in Redis. The only module that knows their keys; every
@@ -75,10 +81,14 @@ const stateReply = z.tuple([z.unknown(), z.union([z.string(), z.literal(false), 
 export class SessionStore {
   readonly #redis: Redis;
   readonly #settings: SessionSettings;
+  /** Admin role changes and the clock sessions' roles are tagged with. */
+  readonly roleChanges: RoleChanges;
 
   constructor(redis: Redis, settings: SessionSettings) {
     this.#redis = redis;
     this.#settings = settings;
+    // A day beyond a session's lifetime: no session outlives the state its roles are judged by.
+    this.roleChanges = new RoleChanges(redis, settings.lifetimeSeconds + 86_400);
   }
 
   #ring(): Promise<MacRing> {
@@ -100,6 +110,7 @@ export class SessionStore {
       rh: s.refreshHash,
       ph: "",
       pat: "0",
+      rat: String(s.rolesAsOf),
     };
     const mac = await macOf(await this.#ring(), s.sid, stored);
     const args = [
@@ -139,17 +150,22 @@ export class SessionStore {
 
   /**
    * The session as authentication sees it, in one round trip (the hot path pipelines it with the
-   * rate limiter): its MAC verifies, it is within its absolute lifetime and no lockdown ended it.
+   * rate limiter): its MAC verifies, it is within its absolute lifetime and no lockdown ended it;
+   * with whether its roles are current (no role change of the user since they were read).
    * A session found over is deleted, so the next read does not have to decide again.
    */
-  async current(sid: string, now: number): Promise<VerifiedSession | undefined> {
+  async current(sid: string, now: number): Promise<CurrentSession | undefined> {
     // Issued before anything is awaited, so it joins the same tick's auto-pipelined request.
     const raw = redisOp(() =>
-      this.#redis.eval<string[], unknown>(SESSION_STATE, [sessionKey(sid), EPOCH_KEY], READ_FIELDS),
+      this.#redis.eval<string[], unknown>(
+        SESSION_STATE,
+        [sessionKey(sid), EPOCH_KEY],
+        [ROLE_STATE_PREFIX, ...READ_FIELDS],
+      ),
     );
     const [reply, ring] = await Promise.all([raw, this.#ring()]);
     const parsed = stateReply.safeParse(decodeScriptJson(reply));
-    const [values, epoch] = parsed.success ? parsed.data : [undefined, null];
+    const [values, epoch, roleState] = parsed.success ? parsed.data : [undefined, null, undefined];
     const outcome = this.#reported(sid, await verifySession(ring, sid, values));
     if (outcome.state !== "live") {
       livenessCache.forget(sid);
@@ -160,7 +176,8 @@ export class SessionStore {
       await this.revoke(sid, record.userId);
       return undefined;
     }
-    return outcome.session;
+    const rolesAreCurrent = rolesCurrent(parseRoleChangeState(roleState), record.rolesAsOf);
+    return { session: outcome.session, rolesCurrent: rolesAreCurrent };
   }
 
   /**
@@ -206,32 +223,64 @@ export class SessionStore {
   }
 
   /**
+   * New roles, read from the bridge at clock value `rolesAsOf`, on one session just verified;
+   * written only if the record did not change since. Returns the session as written, or
+   * undefined when it had changed (the caller reads it again).
+   */
+  async setRoles(
+    session: VerifiedSession,
+    roles: readonly Role[],
+    rolesAsOf: number,
+  ): Promise<VerifiedSession | undefined> {
+    const [written] = await this.#writeRoles(session.record.userId, [session], roles, rolesAsOf);
+    return written;
+  }
+
+  /**
    * Role changes reach every live session of the user at once (requireAuth reads them there). Each
    * record gets a new MAC over its new roles, written only if it did not change since it was read;
    * one that did (a rotation in between) is read and tried again.
    */
-  async setRolesForUser(userId: string, roles: readonly Role[]): Promise<string[]> {
-    const ring = await this.#ring();
-    const rolesText = JSON.stringify(roles);
+  async setRolesForUser(userId: string, roles: readonly Role[], rolesAsOf: number): Promise<string[]> {
     const changed: string[] = [];
     let pending = await this.#sessionIdsOf(userId);
     for (let attempt = 0; attempt < ROLE_WRITE_ATTEMPTS && pending.length > 0; attempt++) {
       const live = await this.#liveSessions(userId, pending);
-      const args = [PREFIX];
-      for (const s of live) {
-        const mac = await macOf(ring, s.record.sid, { ...s.stored, roles: rolesText });
-        args.push(s.record.sid, s.mac, rolesText, mac);
-      }
       if (live.length === 0) break;
-      const done = await redisOp(() =>
-        this.#redis.eval<string[], string[]>(SET_SESSION_ROLES, [userIndexKey(userId)], args),
-      );
-      const ids = Array.isArray(done) ? done.map(String) : [];
+      const written = await this.#writeRoles(userId, live, roles, rolesAsOf);
+      const ids = written.flatMap((s) => (s ? [s.record.sid] : []));
       changed.push(...ids);
       pending = live.map((s) => s.record.sid).filter((sid) => !ids.includes(sid));
     }
-    for (const sid of changed) livenessCache.forget(sid);
     return changed;
+  }
+
+  /** One compare-and-set per session; the result lines up with `sessions` (undefined: changed meanwhile). */
+  async #writeRoles(
+    userId: string,
+    sessions: readonly VerifiedSession[],
+    roles: readonly Role[],
+    rolesAsOf: number,
+  ): Promise<(VerifiedSession | undefined)[]> {
+    const ring = await this.#ring();
+    const updates = await Promise.all(
+      sessions.map(async (s) => {
+        const stored = { ...s.stored, roles: JSON.stringify(roles), rat: String(rolesAsOf) };
+        return { sid: s.record.sid, before: s.mac, stored, mac: await macOf(ring, s.record.sid, stored) };
+      }),
+    );
+    const args = [PREFIX, ...updates.flatMap((u) => [u.sid, u.before, u.stored.roles, u.stored.rat, u.mac])];
+    const done = await redisOp(() =>
+      this.#redis.eval<string[], string[]>(SET_SESSION_ROLES, [userIndexKey(userId)], args),
+    );
+    const ids = new Set(Array.isArray(done) ? done.map(String) : []);
+    return updates.map((u, i) => {
+      livenessCache.forget(u.sid);
+      const session = sessions[i];
+      if (!ids.has(u.sid) || !session) return undefined;
+      const record = { ...session.record, roles: [...roles], rolesAsOf };
+      return { record, stored: u.stored, mac: u.mac };
+    });
   }
 
   /** Ends every session of a user (lock, disable). */

@@ -48,6 +48,8 @@ export async function startEdgeStack(): Promise<EdgeStack> {
     redisUrl: redis.url,
     token,
     restricted: { token: bridgeToken, policy: BRIDGE_POLICY },
+    // Tests make one Redis step of a flow fail (or wait) through /_local/faults.
+    faults: true,
   });
   const counting = await startUpstashRest({ redisUrl: redis.url, token });
   // Redis database 1: a lockdown test there cannot end other test files' sessions.

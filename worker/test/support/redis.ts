@@ -34,3 +34,24 @@ export async function rewriteSessionAsWorker(sid: string, changes: Partial<Store
 function expectOk(reply: { status: number; error?: string }): void {
   if (reply.status !== 200) throw new Error(`redis: ${reply.error ?? reply.status}`);
 }
+
+type FaultState = { armed: number; held: number };
+
+async function faultCall(path: string, body?: unknown): Promise<FaultState> {
+  const res = await fetch(`${ctx.upstashUrl}/_local/faults${path}`, {
+    method: body === undefined && path === "" ? "GET" : "POST",
+    headers: { authorization: `Bearer ${ctx.upstashToken}` },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (res.status !== 200) throw new Error(`faults: ${res.status} ${await res.text()}`);
+  return res.json<FaultState>();
+}
+
+/**
+ * The next command(s) reaching Redis whose text holds every string of `match` fail as if Redis had
+ * refused them (`fail`), or wait until `releaseFaults` (`hold`): one step of a real flow fails.
+ */
+export const injectFault = (match: string[], mode: "fail" | "hold" = "fail", times = 1) =>
+  faultCall("", { match, mode, times });
+export const releaseFaults = () => faultCall("/release", {});
+export const faultState = () => faultCall("");
