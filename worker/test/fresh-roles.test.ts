@@ -52,6 +52,19 @@ describe("fresh roles: refresh and privileged routes see the roles the bridge ho
     });
   }
 
+  it("refuses the change (503) with nothing changed when Redis cannot record it first", async () => {
+    const op = await actorWithRole("NODE_OPERATOR");
+    await injectFault([`ta:roles:u:${op.pair.user.id}`, "'contended', '1'"]);
+    const res = await setRoles(op, ["USER"]);
+    expect([res.status, res.body.code]).toEqual([503, "service_unavailable"]);
+    expect((await faultState()).armed).toBe(0);
+    const stored = await call<{ user: { roles: string[] } }>(`/v1/admin/users/${op.pair.user.id}`, {
+      token: sa.accessToken,
+    });
+    expect(stored.body.user.roles).toEqual(["NODE_OPERATOR"]);
+    expect((await wallet(op.pair.accessToken)).status).toBe(200);
+  });
+
   it("takes admin routes from a demoted ADMIN at once, even when the sessions were not updated", async () => {
     const admin = await actorWithRole("ADMIN");
     expect((await call("/v1/admin/users", { token: admin.pair.accessToken })).status).toBe(200);
