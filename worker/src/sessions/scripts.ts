@@ -63,10 +63,11 @@ if not s[1] then return {'gone'} end
 if s[1] ~= expected then return {'changed'} end
 if presented == s[2] then
   redis.call('HSET', KEYS[1], 'rh', fresh, 'ph', presented, 'pat', now, 'lastUsedAt', now, 'mac', ARGV[8])
-  redis.call('SET', KEYS[3], ARGV[7], 'PX', grace)
+  -- Grace 0 means no retry window: no box (SET with PX 0 is an error, after the HSET above).
+  if grace > 0 then redis.call('SET', KEYS[3], ARGV[7], 'PX', grace) else redis.call('DEL', KEYS[3]) end
   return {'rotated'}
 end
-if presented == s[3] and tonumber(now) - tonumber(s[4]) <= grace then
+if grace > 0 and presented == s[3] and tonumber(now) - tonumber(s[4]) <= grace then
   local box = redis.call('GET', KEYS[3])
   if box then return {'grace', box} end
 end
