@@ -101,30 +101,17 @@ export async function devMaterial(dir: string): Promise<DevMaterial> {
     json<{ privateKey: string; address: string }>().encode,
     json<{ privateKey: string; address: string }>().decode,
   );
-  const walletMnemonic = await once(
-    join(dir, "wallet-mnemonic.txt"),
+  const textFile = (name: string, make: () => string) =>
+    once(join(dir, name), make, text.encode, text.decode);
+  const walletMnemonic = await textFile(
+    "wallet-mnemonic.txt",
     () => TronWeb.createRandom().mnemonic?.phrase ?? "",
-    text.encode,
-    text.decode,
   );
-  const upstashToken = await once(
-    join(dir, "upstash-token.txt"),
-    () => randomBytes(24).toString("hex"),
-    text.encode,
-    text.decode,
+  const upstashToken = await textFile("upstash-token.txt", () => randomBytes(24).toString("hex"));
+  const bridgeUpstashToken = await textFile("bridge-upstash-token.txt", () =>
+    randomBytes(24).toString("hex"),
   );
-  const bridgeUpstashToken = await once(
-    join(dir, "bridge-upstash-token.txt"),
-    () => randomBytes(24).toString("hex"),
-    text.encode,
-    text.decode,
-  );
-  const sessionMacKey = await once(
-    join(dir, "session-mac-key.txt"),
-    () => randomBytes(32).toString("base64url"),
-    text.encode,
-    text.decode,
-  );
+  const sessionMacKey = await textFile("session-mac-key.txt", () => randomBytes(32).toString("base64url"));
   return {
     certs,
     files,
