@@ -1,6 +1,7 @@
 // npm run keys -- <command>: the worker's Ed25519 signing keys as a JWK set (the JWT_SIGNING_KEYS
-// secret). The first key signs; the others only verify, which is how rotation overlaps.
-import { randomUUID } from "node:crypto";
+// secret). The first key signs; the others only verify, which is how rotation overlaps. Also the
+// session-record MAC key list (SESSION_MAC_KEY), which rotates the same way.
+import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { exportJWK, generateKeyPair, type JWK } from "jose";
@@ -9,7 +10,8 @@ const USAGE = `usage:
   npm run keys -- generate                     a new set with one key (paste into: wrangler secret put JWT_SIGNING_KEYS)
   npm run keys -- rotate --current <file>      a new key first, then the current ones (keep only N of them with --keep N)
   npm run keys -- prune --current <file> --keep N   the first N keys (retire the old ones once their tokens expired)
-  npm run keys -- public --current <file>      the public set (what /.well-known/jwks.json serves; the bridge's WORKER_JWKS)`;
+  npm run keys -- public --current <file>      the public set (what /.well-known/jwks.json serves; the bridge's WORKER_JWKS)
+  npm run keys -- session-mac [--current <list>]   a new 256-bit session MAC key, in front of the current comma-separated list (SESSION_MAC_KEY)`;
 
 type KeySet = { keys: JWK[] };
 
@@ -54,6 +56,9 @@ async function main(): Promise<void> {
     const keep = Number(values.keep);
     if (!(keep >= 1)) fail("--keep must be a number >= 1");
     console.log(JSON.stringify({ keys: readSet(values.current).keys.slice(0, keep) }));
+  } else if (command === "session-mac") {
+    const current = (values.current ?? "").split(",").filter(Boolean);
+    console.log([randomBytes(32).toString("base64url"), ...current].join(","));
   } else if (command === "public") {
     const { keys } = readSet(values.current);
     console.log(

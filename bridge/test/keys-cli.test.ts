@@ -105,6 +105,18 @@ describe("keys CLI (npm run keys)", () => {
     );
   });
 
+  it("makes 256-bit session MAC keys and rotates them by putting the new one in front", () => {
+    const raw = (...args: string[]) => spawnSync(process.execPath, [script, ...args], { encoding: "utf8" });
+    const first = raw("session-mac");
+    expect(first.status).toBe(0);
+    const key = first.stdout.trim();
+    expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const rotatedList = raw("session-mac", "--current", key).stdout.trim().split(",");
+    expect(rotatedList).toHaveLength(2);
+    expect(rotatedList[1]).toBe(key);
+    expect(rotatedList[0]).not.toBe(key);
+  });
+
   it("fails with usage (exit 2) on a missing file argument or an unknown command", () => {
     for (const args of [["rotate"], ["prune", "--current", current, "--keep", "0"], ["nope"], []]) {
       const r = run(...args);

@@ -3,16 +3,29 @@ import { startRedisServer } from "@tron-auth/infra/redis-server";
 import { startUpstashRest } from "@tron-auth/infra/upstash-rest";
 import { AUDIT_OUTBOX_FIELD, AUDIT_OUTBOX_GROUP, AUDIT_OUTBOX_STREAM } from "@tron-auth/shared/protocol";
 import { Redis } from "@upstash/redis";
+import { UnsecuredJWT } from "jose";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type OutboxDrain, startOutboxDrain } from "../src/audit/outbox-drain.ts";
+import { createOutboxVerifier } from "../src/audit/outbox-verify.ts";
 import { AuditStore } from "../src/audit/store.ts";
 import { connectDatabase, type Database } from "../src/db/mongo.ts";
+import {
+  AUDIENCE,
+  type EventOverrides,
+  ISSUER,
+  jwksOf,
+  makeSigningKey,
+  type SigningKey,
+  signAssertion,
+  signOutboxEvent,
+} from "./support/assertions.ts";
 
 let stopAll: () => Promise<void>;
 let redis: Redis;
 let database: Database;
 let audit: AuditStore;
+let worker: SigningKey;
 
 beforeAll(async () => {
   const server = await startRedisServer();
@@ -26,6 +39,7 @@ beforeAll(async () => {
   database = await connectDatabase(inject("mongoUri"), `outbox_${randomBytes(6).toString("hex")}`);
   audit = new AuditStore(database.db, 90);
   await audit.ensureIndexes();
+  worker = await makeSigningKey();
   stopAll = async () => {
     await database.close();
     await rest.stop();
@@ -44,14 +58,23 @@ function event(userId: string) {
     actor: { id: userId },
   };
 }
-const produce = (e: unknown) =>
-  redis.xadd(AUDIT_OUTBOX_STREAM, "*", {
-    [AUDIT_OUTBOX_FIELD]: typeof e === "string" ? e : JSON.stringify(e),
-  });
+/** What the worker appends: the event signed with its key. */
+const produce = async (e: ReturnType<typeof event>, o: EventOverrides = {}, key = worker) =>
+  append(await signOutboxEvent(key, e, o));
+/** What anyone holding the Upstash token can append: any field, any value. */
+const append = (value: string, field = AUDIT_OUTBOX_FIELD) =>
+  redis.xadd(AUDIT_OUTBOX_STREAM, "*", { [field]: value });
 const stored = async (userId: string) =>
   (await audit.query({ userId, limit: 1_000 })).events.map((e) => e.id);
 const drainer = (consumer = "test-consumer"): OutboxDrain =>
-  startOutboxDrain({ redis, audit, consumer, intervalMs: 60_000, log: pino({ level: "silent" }) });
+  startOutboxDrain({
+    redis,
+    audit,
+    verify: createOutboxVerifier({ jwks: jwksOf(worker), issuer: ISSUER, audience: AUDIENCE }),
+    consumer,
+    intervalMs: 60_000,
+    log: pino({ level: "silent" }),
+  });
 
 describe("audit outbox drain", () => {
   it("stores every produced event once and acknowledges it", async () => {
@@ -89,14 +112,58 @@ describe("audit outbox drain", () => {
     }
   });
 
-  it("acknowledges and counts a malformed entry instead of retrying it forever", async () => {
-    await produce("{not json");
-    await produce({ id: "x", type: "BAD" });
+  it("stores a replayed genuine entry once", async () => {
+    const e = event("usr_outbox_replay");
+    const jws = await signOutboxEvent(worker, e);
+    await append(jws);
+    await append(jws);
     const drain = drainer();
     try {
       await drain.drainOnce();
-      expect(drain.state().malformed).toBe(2);
+      expect(await stored("usr_outbox_replay")).toEqual([e.id]);
+      expect(drain.state().duplicates).toBeGreaterThanOrEqual(1);
+    } finally {
+      await drain.stop();
+    }
+  });
+
+  it("quarantines entries the worker did not sign as outbox_forgery, never storing the claimed event", async () => {
+    const victim = "usr_outbox_forged";
+    const foreign = await makeSigningKey();
+    const claimed = () => event(victim);
+    await append(JSON.stringify(claimed()), "event"); // the old, unsigned format
+    await produce(claimed(), {}, foreign);
+    await produce(claimed(), { typ: "bridge+jwt" });
+    await produce(claimed(), { aud: "tron-auth-api" });
+    await produce(claimed(), { iss: "someone-else" });
+    await produce(claimed(), { jti: "evt_another_id_0000" });
+    await append(new UnsecuredJWT({ evt: claimed() }).setIssuer(ISSUER).setAudience(AUDIENCE).encode());
+    await append(JSON.stringify(claimed()));
+    // An internal assertion signed by the worker's own key is not an event either.
+    await append(await signAssertion(worker, { sub: victim }));
+    const drain = drainer();
+    try {
+      await drain.drainOnce();
+      expect(drain.state().forged).toBe(9);
+      expect(drain.state().stored).toBe(0);
+      expect(await stored(victim)).toEqual([]);
+      const quarantined = (await audit.query({ type: "outbox_forgery", limit: 100 })).events;
+      expect(quarantined).toHaveLength(9);
+      expect(quarantined.map((e) => e.details.reason).sort()).toEqual([
+        "bad_signature",
+        "bad_signature",
+        "bad_signature",
+        "bad_signature",
+        "bad_signature",
+        "bad_signature",
+        "bad_signature",
+        "malformed",
+        "unsigned",
+      ]);
+      for (const e of quarantined) expect(e).toMatchObject({ outcome: "denied", type: "outbox_forgery" });
+      // Acknowledged: nothing left to retry, and a second drain adds nothing.
       expect(await drain.drainOnce()).toBe(0);
+      expect((await audit.query({ type: "outbox_forgery", limit: 100 })).events).toHaveLength(9);
     } finally {
       await drain.stop();
     }
@@ -119,6 +186,7 @@ describe("audit outbox drain", () => {
     const broken = startOutboxDrain({
       redis: wrong,
       audit,
+      verify: createOutboxVerifier({ jwks: jwksOf(worker), issuer: ISSUER, audience: AUDIENCE }),
       consumer: "c",
       intervalMs: 60_000,
       log: pino({ level: "silent" }),

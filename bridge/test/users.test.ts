@@ -175,3 +175,30 @@ describe("listing and lookup", () => {
     expect([res.status, res.body.code]).toEqual([400, "validation_failed"]);
   });
 });
+
+describe("the session's own user (GET /internal/v1/session-user)", () => {
+  it("answers the assertion subject's current roles and status, whatever roles the assertion claims", async () => {
+    const op = await userWithRoles(["NODE_OPERATOR"]);
+    const res = await t.call("/internal/v1/session-user", { assertion: { sub: op.id, roles: ["USER"] } });
+    expect(res.status).toBe(200);
+    expect(res.body.user).toMatchObject({ id: op.id, roles: ["NODE_OPERATOR"], status: "active" });
+    expect((await setRoles(root, op.id, ["USER"])).status).toBe(200);
+    const after = await t.call("/internal/v1/session-user", {
+      assertion: { sub: op.id, roles: ["NODE_OPERATOR"] },
+    });
+    expect(after.body.user).toMatchObject({ roles: ["USER"] });
+    const lock = await t.call(`/internal/v1/users/${op.id}/lock`, { body: { reason: "x" }, assertion: root });
+    expect(lock.status).toBe(200);
+    const locked = await t.call("/internal/v1/session-user", { assertion: { sub: op.id, roles: ["USER"] } });
+    expect(locked.body.user).toMatchObject({ status: "locked" });
+  });
+
+  it("answers 404 for an unknown or anonymous subject, and 403 without a role", async () => {
+    for (const sub of ["anonymous", `usr_${"0".repeat(32)}`]) {
+      const res = await t.call("/internal/v1/session-user", { assertion: { sub, roles: ["USER"] } });
+      expect([res.status, res.body.code]).toEqual([404, "not_found"]);
+    }
+    const none = await t.call("/internal/v1/session-user", { assertion: { sub: root.id, roles: [] } });
+    expect(none.status).toBe(403);
+  });
+});

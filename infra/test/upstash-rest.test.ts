@@ -167,3 +167,44 @@ describe("@upstash/ratelimit against the local server", () => {
     expect(blocked.remaining).toBe(0);
   });
 });
+
+describe("fault injection (tests only)", () => {
+  it("is absent unless asked for", async () => {
+    expect((await raw("/_local/faults", '{"match":["SET"]}')).status).toBe(404);
+  });
+
+  it("fails the next matching commands, or holds them until released", async () => {
+    const faulty = await startUpstashRest({ redisUrl: redisServer.url, token: TOKEN, faults: true });
+    try {
+      const client = new Redis({ url: faulty.url, token: TOKEN, retry: false });
+      const arm = (rule: unknown) =>
+        fetch(`${faulty.url}/_local/faults`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${TOKEN}` },
+          body: JSON.stringify(rule),
+        });
+      expect((await arm({ match: ["SET", "fault:a"], times: 1 })).status).toBe(200);
+      await expect(client.set("fault:a", "1")).rejects.toThrow(/injected fault/);
+      expect(await client.set("fault:a", "2")).toBe("OK");
+      expect(await client.set("fault:b", "1")).toBe("OK");
+
+      expect((await arm({ match: ["GET", "fault:a"], mode: "hold" })).status).toBe(200);
+      let done = false;
+      const held = client.get("fault:a").then((v) => {
+        done = true;
+        return v;
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(done).toBe(false);
+      const release = await fetch(`${faulty.url}/_local/faults/release`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+      expect(await release.json()).toEqual({ armed: 0, held: 0 });
+      expect(await held).toBe(2);
+      expect((await arm({ match: [] })).status).toBe(400);
+    } finally {
+      await faulty.stop();
+    }
+  });
+});

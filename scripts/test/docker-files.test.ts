@@ -19,12 +19,19 @@ type Service = {
   cap_drop?: string[];
   volumes?: string[];
   profiles?: string[];
+  ports?: string[];
+  networks?: string[];
 };
 
-function compose(): { services: Record<string, Service> } {
+type Compose = {
+  services: Record<string, Service>;
+  networks?: Record<string, { internal?: boolean } | null>;
+};
+
+function compose(): Compose {
   const doc = parseDocument(read("docker/compose.yaml"), { uniqueKeys: true, strict: true });
   expect(doc.errors.map((e) => e.message)).toEqual([]);
-  return doc.toJS() as { services: Record<string, Service> };
+  return doc.toJS() as Compose;
 }
 
 /** Instructions of the Dockerfile, continuation lines joined, comments dropped. */
@@ -106,6 +113,34 @@ describe("docker/compose.yaml", () => {
     expect(bridge?.read_only).toBe(true);
     expect(bridge?.cap_drop).toEqual(["ALL"]);
     expect(compose().services.mongo?.healthcheck?.test).toContain("mongosh");
+  });
+
+  it("publishes only the bridge's mTLS port beyond the Pi; the plain-HTTP Redis proxy binds loopback", () => {
+    const { services, networks } = compose();
+    expect(services.bridge?.ports).toEqual(["8089:8089"]);
+    for (const [name, service] of Object.entries(services)) {
+      if (name === "bridge") continue;
+      for (const port of service.ports ?? [])
+        expect([name, port]).toEqual([name, expect.stringMatching(/^127\.0\.0\.1:\d+:\d+$/)]);
+    }
+    expect(services["upstash-rest"]?.ports).toEqual(["127.0.0.1:8079:8079"]);
+    // Redis itself: no published port, on an internal network only the REST server joins.
+    expect(services.redis?.ports).toBeUndefined();
+    expect(services.redis?.networks).toEqual(["redis"]);
+    expect(networks?.redis?.internal).toBe(true);
+    const onRedisNet = Object.entries(services).filter(([, s]) => s.networks?.includes("redis"));
+    expect(onRedisNet.map(([name]) => name).sort()).toEqual(["redis", "upstash-rest"]);
+  });
+
+  it("gives the bridge the restricted token and the home REST server the worker's token separately", () => {
+    const rest = compose().services["upstash-rest"]?.environment ?? {};
+    const bridge = compose().services.bridge?.environment ?? {};
+    const variableOf = (value: string | undefined) => /^\$\{([A-Z0-9_]+)/.exec(value ?? "")?.[1];
+    expect(variableOf(rest.UPSTASH_REST_BRIDGE_TOKEN)).toBe(variableOf(bridge.UPSTASH_REDIS_REST_TOKEN));
+    expect(variableOf(rest.UPSTASH_REST_TOKEN)).toBeDefined();
+    expect(variableOf(rest.UPSTASH_REST_TOKEN)).not.toBe(variableOf(bridge.UPSTASH_REDIS_REST_TOKEN));
+    const example = read("docker/env.example");
+    expect(example).toContain(`${variableOf(rest.UPSTASH_REST_TOKEN)}=`);
   });
 
   it("builds each service from a Dockerfile stage that exists", () => {

@@ -98,9 +98,10 @@ describe("the local stack (npm start), the demo, and wrangler dev through the fo
     const secrets = join(dir, "wrangler.env");
     const keys = readFileSync(join(dir, "jwt-signing-keys.json"), "utf8");
     const token = readFileSync(join(dir, "upstash-token.txt"), "utf8").trim();
+    const macKey = readFileSync(join(dir, "session-mac-key.txt"), "utf8").trim();
     writeFileSync(
       secrets,
-      `JWT_SIGNING_KEYS='${JSON.stringify(JSON.parse(keys))}'\nUPSTASH_REDIS_REST_TOKEN=${token}\n`,
+      `JWT_SIGNING_KEYS='${JSON.stringify(JSON.parse(keys))}'\nSESSION_MAC_KEY=${macKey}\nUPSTASH_REDIS_REST_TOKEN=${token}\n`,
     );
     const wranglerPort = String(await freePort());
     const wrangler = spawn(

@@ -20,7 +20,11 @@ const honoJwk = jwk({
 });
 
 /** Authentication alone (token + session liveness), the like-for-like comparison with hono/jwk. */
-const authOnly = authenticate({ staleness: (env) => settingsOf(env).SESSION_CACHE_MS, rateLimit: false });
+const authOnly = authenticate({
+  staleness: (env) => settingsOf(env).SESSION_CACHE_MS,
+  rateLimit: false,
+  currentRoles: false,
+});
 
 const bench = new Hono<AppEnv>()
   .get("/bench/bare", (c) => c.json({ ok: true }))

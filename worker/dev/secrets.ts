@@ -19,6 +19,10 @@ export type DevMaterial = {
   superAdmin: { privateKey: string; address: string };
   walletMnemonic: string;
   upstashToken: string;
+  /** The bridge's restricted token for the local Upstash server. */
+  bridgeUpstashToken: string;
+  /** SESSION_MAC_KEY: one 256-bit base64url HMAC key for session records. */
+  sessionMacKey: string;
 };
 
 function once<T>(
@@ -97,17 +101,25 @@ export async function devMaterial(dir: string): Promise<DevMaterial> {
     json<{ privateKey: string; address: string }>().encode,
     json<{ privateKey: string; address: string }>().decode,
   );
-  const walletMnemonic = await once(
-    join(dir, "wallet-mnemonic.txt"),
+  const textFile = (name: string, make: () => string) =>
+    once(join(dir, name), make, text.encode, text.decode);
+  const walletMnemonic = await textFile(
+    "wallet-mnemonic.txt",
     () => TronWeb.createRandom().mnemonic?.phrase ?? "",
-    text.encode,
-    text.decode,
   );
-  const upstashToken = await once(
-    join(dir, "upstash-token.txt"),
-    () => randomBytes(24).toString("hex"),
-    text.encode,
-    text.decode,
+  const upstashToken = await textFile("upstash-token.txt", () => randomBytes(24).toString("hex"));
+  const bridgeUpstashToken = await textFile("bridge-upstash-token.txt", () =>
+    randomBytes(24).toString("hex"),
   );
-  return { certs, files, jwtKeys, superAdmin, walletMnemonic, upstashToken };
+  const sessionMacKey = await textFile("session-mac-key.txt", () => randomBytes(32).toString("base64url"));
+  return {
+    certs,
+    files,
+    jwtKeys,
+    superAdmin,
+    walletMnemonic,
+    upstashToken,
+    bridgeUpstashToken,
+    sessionMacKey,
+  };
 }

@@ -5,7 +5,7 @@ import { startBridge } from "@tron-auth/bridge/runtime";
 import { startMongoWire } from "@tron-auth/infra/mongo-wire";
 import { startMtlsForwarder } from "@tron-auth/infra/mtls-forwarder";
 import { startRedisServer } from "@tron-auth/infra/redis-server";
-import { startUpstashRest } from "@tron-auth/infra/upstash-rest";
+import { BRIDGE_POLICY, startUpstashRest } from "@tron-auth/infra/upstash-rest";
 import { keyRingFrom } from "../src/tokens/keys.ts";
 import { bundleWorker, CACHE, startWorker, WORKER_ENTRY } from "./miniflare.ts";
 import { devMaterial } from "./secrets.ts";
@@ -53,6 +53,7 @@ export async function startDevStack(opts: { dir: string; ports: DevPorts; log: (
     const upstash = await startUpstashRest({
       redisUrl: redis.url,
       token: m.upstashToken,
+      restricted: { token: m.bridgeUpstashToken, policy: BRIDGE_POLICY },
       port: opts.ports.upstash,
     });
     stops.push(upstash.stop);
@@ -80,7 +81,7 @@ export async function startDevStack(opts: { dir: string; ports: DevPorts; log: (
         SIWT_CHAIN_ID: DEV_VARS.SIWT_CHAIN_ID,
         BOOTSTRAP_SUPER_ADMIN_ADDRESS: m.superAdmin.address,
         UPSTASH_REDIS_REST_URL: upstash.url,
-        UPSTASH_REDIS_REST_TOKEN: m.upstashToken,
+        UPSTASH_REDIS_REST_TOKEN: m.bridgeUpstashToken,
         WALLET_DRIVER: "software",
         SOFTWARE_WALLET_MNEMONIC: m.walletMnemonic,
       }),
@@ -104,6 +105,7 @@ export async function startDevStack(opts: { dir: string; ports: DevPorts; log: (
         UPSTASH_REDIS_REST_URL: upstash.url,
         UPSTASH_REDIS_REST_TOKEN: m.upstashToken,
         JWT_SIGNING_KEYS: signingKeys,
+        SESSION_MAC_KEY: m.sessionMacKey,
         BRIDGE_ORIGIN: "https://localhost",
       },
       serviceBindings: {
@@ -133,6 +135,7 @@ export async function startDevStack(opts: { dir: string; ports: DevPorts; log: (
       superAdmin: m.superAdmin,
       upstashToken: m.upstashToken,
       jwtSigningKeys: signingKeys,
+      sessionMacKey: m.sessionMacKey,
       stop: stopAll,
     };
   } catch (error) {

@@ -22,12 +22,22 @@ function ports(): DevPorts {
 }
 
 /** Secrets `wrangler dev` reads; never overwrites a .dev.vars someone wrote by hand. */
-function writeDevVars(secrets: { jwtSigningKeys: string; upstashToken: string }): string {
+function writeDevVars(secrets: {
+  jwtSigningKeys: string;
+  upstashToken: string;
+  sessionMacKey: string;
+}): string {
   const path = join(ROOT, ".dev.vars");
   if (existsSync(path) && !readFileSync(path, "utf8").startsWith(MARKER)) return "kept your own .dev.vars";
   writeFileSync(
     path,
-    `${MARKER} (development keys only)\nJWT_SIGNING_KEYS='${secrets.jwtSigningKeys}'\nUPSTASH_REDIS_REST_TOKEN=${secrets.upstashToken}\n`,
+    [
+      `${MARKER} (development keys only)`,
+      `JWT_SIGNING_KEYS='${secrets.jwtSigningKeys}'`,
+      `SESSION_MAC_KEY=${secrets.sessionMacKey}`,
+      `UPSTASH_REDIS_REST_TOKEN=${secrets.upstashToken}`,
+      "",
+    ].join("\n"),
     { mode: 0o600 },
   );
   return "wrote .dev.vars for wrangler dev";

@@ -13,6 +13,12 @@ export type Env = {
   UPSTASH_REDIS_REST_TOKEN: string;
   /** Secret: JWK set of Ed25519 private keys; the first signs. `npm run keys -- generate`. */
   JWT_SIGNING_KEYS?: string;
+  /**
+   * Secret: comma-separated base64url HMAC keys (>= 256 bits each); the first signs session
+   * records, all verify. Only the worker holds it, so Redis write access cannot mint a session.
+   * `npm run keys -- session-mac`.
+   */
+  SESSION_MAC_KEY?: string;
   SERVICE_VERSION?: string;
   SIWT_DOMAIN?: string;
   SIWT_URI?: string;

@@ -1,6 +1,7 @@
 import { buildSiwtMessage, parseSiwtMessage } from "@tron-auth/shared/siwt";
 import { describe, expect, it } from "vitest";
 import { call, challenge, ctx, newWallet, sign, superAdmin } from "./support/edge.ts";
+import { redisCommand } from "./support/redis.ts";
 
 const control = (action: "stop" | "start") => fetch(`${ctx.bridgeControlUrl}/${action}`, { method: "POST" });
 
@@ -44,5 +45,38 @@ describe("audit pipeline: worker -> Redis stream -> bridge -> MongoDB", () => {
     // A while later, still exactly once: nothing was redelivered into a second copy.
     await new Promise((r) => setTimeout(r, 600));
     expect(await countsFor()).toEqual(addresses.map(() => 1));
+  });
+
+  it("does not store an event appended by someone else as genuine: it is quarantined as outbox_forgery", async () => {
+    const sa = await superAdmin();
+    const id = `evt_forged_${crypto.randomUUID().replace(/-/g, "")}`;
+    const claimed = {
+      id,
+      at: new Date().toISOString(),
+      type: "role_change",
+      outcome: "success",
+      actor: { id: sa.user.id },
+      target: { type: "user", id: sa.user.id },
+      details: { roles: ["SUPER_ADMIN"] },
+    };
+    for (const field of ["jws", "event"]) {
+      const added = await redisCommand(["XADD", "ta:audit:outbox", "*", field, JSON.stringify(claimed)]);
+      expect(added.status).toBe(200);
+    }
+    const quarantined = async () => {
+      const res = await call<{ events: { details: { excerpt?: string; reason?: string } }[] }>(
+        "/v1/admin/audit?type=outbox_forgery&limit=200",
+        { token: sa.accessToken },
+      );
+      return res.body.events.filter((e) => e.details.excerpt?.includes(id)).map((e) => e.details.reason);
+    };
+    await expect
+      .poll(quarantined, { timeout: 15_000 })
+      .toEqual(expect.arrayContaining(["bad_signature", "unsigned"]));
+    const roleChanges = await call<{ events: { id: string }[] }>(
+      `/v1/admin/audit?type=role_change&userId=${sa.user.id}&limit=200`,
+      { token: sa.accessToken },
+    );
+    expect(roleChanges.body.events.map((e) => e.id)).not.toContain(id);
   });
 });

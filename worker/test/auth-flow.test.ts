@@ -123,6 +123,21 @@ describe("Sign-In with TRON, end to end through the bridge", () => {
     expect(retried.body).toEqual(rotated.body);
   });
 
+  it("with REFRESH_GRACE_SECONDS=0 rotates normally and treats any replay of the old token as reuse", async () => {
+    const noGrace = { REFRESH_GRACE_SECONDS: "0" };
+    const first = await login(await newWallet(), { env: noGrace });
+    const refresh = (refreshToken: string) =>
+      call<TokenPair>("/v1/auth/refresh", { body: { refreshToken }, env: noGrace });
+    const second = await refresh(first.refreshToken);
+    expect(second.status).toBe(200);
+    expect(second.body.refreshToken).not.toBe(first.refreshToken);
+    const replay = await refresh(first.refreshToken);
+    expect([replay.status, replay.body.code]).toEqual([401, "refresh_token_reused"]);
+    expect((await refresh(second.body.refreshToken)).status).toBe(401);
+    const me = await call("/v1/me", { token: second.body.accessToken, env: { SESSION_CACHE_MS: "0" } });
+    expect([me.status, me.body.code]).toEqual([401, "session_revoked"]);
+  });
+
   it("treats an older refresh token as theft: the session ends, its access token too", async () => {
     const first = await login(await newWallet());
     const second = await call<TokenPair>("/v1/auth/refresh", { body: { refreshToken: first.refreshToken } });

@@ -1,3 +1,4 @@
+import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import { call, ctx, login, newWallet, superAdmin } from "./support/edge.ts";
 
@@ -11,7 +12,7 @@ async function outboxTypes(): Promise<string[]> {
     body: JSON.stringify(["XRANGE", "ta:audit:outbox", "-", "+"]),
   });
   const { result } = await res.json<{ result: [string, string[]][] }>();
-  return result.map(([, fields]) => (JSON.parse(fields[1] ?? "{}") as { type: string }).type);
+  return result.map(([, fields]) => (decodeJwt(fields[1] ?? "").evt as { type: string }).type);
 }
 
 describe("lockdown (SUPER_ADMIN)", () => {

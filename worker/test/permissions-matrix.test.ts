@@ -1,7 +1,7 @@
 import { can, type Permission, type Role } from "@tron-auth/shared/auth";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
-import { type RouteSpec, routeSpecsOf } from "../src/http/routes.ts";
+import { defineRoute, type RouteSpec, routeSpecsOf } from "../src/http/routes.ts";
 import { actorWithRole, call, superAdmin } from "./support/edge.ts";
 
 const app = createApp();
@@ -68,6 +68,23 @@ describe("role x route matrix", () => {
       specs.map((s) => [keyOf(s), s.access.kind === "permission" ? s.access.permission : s.access.kind]),
     );
     expect(declared).toEqual(POLICY);
+  });
+
+  it("reads every route needing more than a USER's permissions fresh, and refuses to define one that is not", () => {
+    for (const spec of specs) {
+      if (spec.access.kind !== "permission" || can(["USER"], spec.access.permission)) continue;
+      expect([keyOf(spec), spec.access.fresh]).toEqual([keyOf(spec), true]);
+    }
+    const noop = () => [];
+    const spec: RouteSpec = {
+      method: "get",
+      path: "/x",
+      access: { kind: "permission", permission: "wallet:read", fresh: false },
+      summary: "x",
+      tag: "x",
+      status: 200,
+    };
+    expect(() => defineRoute(createApp(), noop, spec, (c) => c.body(null))).toThrow(/declare it fresh/);
   });
 
   it("declares every route the app serves, and serves every route it declares", () => {

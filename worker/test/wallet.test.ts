@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { actorWithRole, call, ctx, superAdmin, type TokenPair } from "./support/edge.ts";
+import { rewriteSessionAsWorker, sidOf } from "./support/redis.ts";
 
 const TEST_ADDRESS = "TUEZSdKsoDHQMeZwihtdoBiN46zxhGWYdH";
 type Signed = {
@@ -101,12 +102,7 @@ describe("wallet signing end to end: workerd -> mTLS -> bridge -> software Ledge
 
   it("needs a sign-in from the last 10 minutes (401 reauth_required)", async () => {
     const stale = (await actorWithRole("ADMIN")).pair;
-    const sid = stale.refreshToken.split(".")[0];
-    await fetch(ctx.upstashUrl, {
-      method: "POST",
-      headers: { authorization: `Bearer ${ctx.upstashToken}` },
-      body: JSON.stringify(["HSET", `ta:sess:${sid}`, "loginAt", String(Date.now() - 11 * 60_000)]),
-    });
+    await rewriteSessionAsWorker(sidOf(stale.refreshToken), { loginAt: String(Date.now() - 11 * 60_000) });
     const res = await signMsg("old session", stale.accessToken);
     expect([res.status, res.body.code]).toEqual([401, "reauth_required"]);
   });

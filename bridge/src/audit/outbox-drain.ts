@@ -1,12 +1,8 @@
-import {
-  AUDIT_OUTBOX_FIELD,
-  AUDIT_OUTBOX_GROUP,
-  AUDIT_OUTBOX_STREAM,
-  auditEventSchema,
-} from "@tron-auth/shared/protocol";
+import { AUDIT_OUTBOX_GROUP, AUDIT_OUTBOX_STREAM, type AuditEventInput } from "@tron-auth/shared/protocol";
 import type { Redis } from "@upstash/redis";
 import type { Logger } from "pino";
 import { z } from "zod";
+import type { OutboxVerdict, OutboxVerifier } from "./outbox-verify.ts";
 import type { AuditStore } from "./store.ts";
 
 const BATCH = 100;
@@ -18,7 +14,8 @@ export type DrainState = {
   lastError: string | null;
   stored: number;
   duplicates: number;
-  malformed: number;
+  /** Entries the worker did not sign (or that do not verify): quarantined as security events. */
+  forged: number;
   /** Entries not yet acknowledged: pending in the group plus not yet delivered. */
   lag: number | null;
 };
@@ -29,23 +26,25 @@ export type OutboxDrain = { state(): DrainState; drainOnce(): Promise<number>; s
  * Moves the worker's audit events from the Redis stream into MongoDB with a consumer group.
  * Each entry is acknowledged only after its write; after a crash the consumer first re-reads its
  * own pending entries ("0"), and the unique event id makes the second write a no-op, so nothing
- * is lost and nothing is stored twice. A malformed entry is acknowledged and counted, not retried
- * forever.
+ * is lost and nothing is stored twice. Only entries the worker signed are stored as events; any
+ * other entry (unsigned, a bad signature, a signed entry whose event does not match) is
+ * acknowledged and recorded as an `outbox_forgery` security event instead, not retried forever.
  */
 export function startOutboxDrain(opts: {
   redis: Redis;
   audit: AuditStore;
+  verify: OutboxVerifier;
   consumer: string;
   intervalMs: number;
   log: Logger;
 }): OutboxDrain {
-  const { redis, audit, consumer, log } = opts;
+  const { redis, audit, verify, consumer, log } = opts;
   const state: DrainState = {
     lastRunAt: null,
     lastError: null,
     stored: 0,
     duplicates: 0,
-    malformed: 0,
+    forged: 0,
     lag: null,
   };
   let groupReady = false;
@@ -76,19 +75,18 @@ export function startOutboxDrain(opts: {
   }
 
   async function store(entryId: string, fields: string[]): Promise<void> {
-    const at = fields.indexOf(AUDIT_OUTBOX_FIELD);
-    let event: unknown;
-    try {
-      event = JSON.parse(fields[at + 1] ?? "");
-    } catch {
-      event = undefined;
+    const verdict = await verify(fields);
+    if (verdict.genuine) {
+      if (await audit.record(verdict.event)) state.stored++;
+      else state.duplicates++;
+    } else {
+      state.forged++;
+      log.warn(
+        { entryId, reason: verdict.reason },
+        "audit outbox entry not signed by the worker: quarantined",
+      );
+      await audit.record(forgeryEvent(entryId, verdict, fields));
     }
-    const parsed = at >= 0 ? auditEventSchema.safeParse(event) : undefined;
-    if (!parsed?.success) {
-      state.malformed++;
-      log.warn({ entryId }, "malformed audit outbox entry acknowledged without storing");
-    } else if (await audit.record(parsed.data)) state.stored++;
-    else state.duplicates++;
     await redis.xack(AUDIT_OUTBOX_STREAM, AUDIT_OUTBOX_GROUP, entryId);
   }
 
@@ -148,6 +146,32 @@ export function startOutboxDrain(opts: {
       stopped = true;
       clearInterval(timer);
       await running;
+    },
+  };
+}
+
+const EXCERPT_CHARS = 512;
+
+/**
+ * What a forged entry becomes: a security event (its id derived from the stream entry, so a
+ * redelivery is stored once) holding the reason and a bounded excerpt for an investigator. The
+ * claimed event is never stored as if it had happened.
+ */
+function forgeryEvent(
+  entryId: string,
+  verdict: Extract<OutboxVerdict, { genuine: false }>,
+  fields: readonly string[],
+): AuditEventInput {
+  return {
+    id: `outbox_forgery_${entryId.replace(/[^0-9-]/g, "")}`,
+    at: new Date(),
+    type: "outbox_forgery",
+    outcome: "denied",
+    details: {
+      entryId,
+      reason: verdict.reason,
+      fieldNames: fields.filter((_, i) => i % 2 === 0).slice(0, 8),
+      excerpt: fields.join(" ").slice(0, EXCERPT_CHARS),
     },
   };
 }

@@ -1,5 +1,6 @@
 import { type Role, roleSchema } from "@tron-auth/shared/auth";
 import { AppError } from "@tron-auth/shared/problems";
+import { SESSION_USER_PATH, USER_ID_PATTERN } from "@tron-auth/shared/protocol";
 import { isTronAddress } from "@tron-auth/shared/siwt";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
@@ -11,7 +12,7 @@ import type { Actor, UserAdmin } from "../users/admin.ts";
 import type { UserStore } from "../users/store.ts";
 import { toPublicUser } from "../users/user.ts";
 
-const idSchema = z.string().regex(/^usr_[0-9a-f]{32}$/, "not a user id");
+const idSchema = z.string().regex(USER_ID_PATTERN, "not a user id");
 const listQuerySchema = z.object({
   role: z.optional(roleSchema),
   cursor: z.string().max(512).optional(),
@@ -34,6 +35,13 @@ function userId(c: Context<BridgeEnv>): string {
 
 export function userRoutes(users: UserStore, admin: UserAdmin, now: () => Date) {
   return new Hono<BridgeEnv>()
+    .get(SESSION_USER_PATH, requirePermission("profile:read"), async (c) => {
+      // The worker asks for the session's own user; the signed assertion names it.
+      const id = idSchema.safeParse(c.var.assertion.sub);
+      const user = id.success ? await users.findById(id.data) : null;
+      if (!user) throw new AppError("not_found", "No such user.");
+      return c.json({ user: toPublicUser(user, now()) });
+    })
     .get("/internal/v1/users", requirePermission("users:read"), async (c) => {
       const q = parseWith(listQuerySchema, c.req.query());
       const page = await users.list({

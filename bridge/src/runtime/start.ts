@@ -2,6 +2,7 @@ import { Redis } from "@upstash/redis";
 import type { Logger } from "pino";
 import { createApp } from "../app.ts";
 import { startOutboxDrain } from "../audit/outbox-drain.ts";
+import { createOutboxVerifier } from "../audit/outbox-verify.ts";
 import { AuditStore } from "../audit/store.ts";
 import { createAssertionVerifier } from "../auth/assertion.ts";
 import { ReplayStore } from "../auth/replay-store.ts";
@@ -76,6 +77,12 @@ export async function startBridge(config: BridgeEnv, log: Logger): Promise<Runni
       ? startOutboxDrain({
           redis,
           audit,
+          // The same keys, issuer and audience as the internal assertions, with the event's own typ.
+          verify: createOutboxVerifier({
+            jwks: config.WORKER_JWKS,
+            issuer: config.INTERNAL_ISSUER,
+            audience: config.INTERNAL_AUDIENCE,
+          }),
           consumer: config.AUDIT_OUTBOX_CONSUMER,
           intervalMs: config.AUDIT_OUTBOX_POLL_MS,
           log,

@@ -1,5 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { bodyHash, INTERNAL_ASSERTION_TYP } from "@tron-auth/shared/protocol";
+import {
+  AUDIT_EVENT_CLAIM,
+  AUDIT_EVENT_TYP,
+  bodyHash,
+  INTERNAL_ASSERTION_TYP,
+} from "@tron-auth/shared/protocol";
 import { exportJWK, generateKeyPair, type JSONWebKeySet, type JWK, SignJWT } from "jose";
 
 export const ISSUER = "tron-auth-edge";
@@ -57,4 +62,21 @@ export async function signAssertion(key: SigningKey, o: AssertionOverrides = {})
     .setExpirationTime(iat + (o.lifetime ?? 60));
   if (!o.omit?.includes("jti")) jwt.setJti(o.jti ?? randomUUID());
   return jwt.sign(key.privateKey);
+}
+
+export type EventOverrides = { typ?: string; aud?: string; iss?: string; jti?: string };
+
+/** Signs an audit outbox event the way the worker does (typ, aud, jti = event id), with knobs to break it. */
+export function signOutboxEvent(
+  key: SigningKey,
+  event: { id: string } & Record<string, unknown>,
+  o: EventOverrides = {},
+): Promise<string> {
+  return new SignJWT({ [AUDIT_EVENT_CLAIM]: event })
+    .setProtectedHeader({ alg: "EdDSA", typ: o.typ ?? AUDIT_EVENT_TYP, kid: key.kid })
+    .setIssuer(o.iss ?? ISSUER)
+    .setAudience(o.aud ?? AUDIENCE)
+    .setJti(o.jti ?? event.id)
+    .setIssuedAt()
+    .sign(key.privateKey);
 }

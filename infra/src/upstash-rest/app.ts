@@ -3,6 +3,8 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ErrorReply } from "redis";
 import { bearerMatches } from "./auth.ts";
 import { encodeReply } from "./encoding.ts";
+import { type Faults, faultRuleSchema } from "./faults.ts";
+import { type ConsumerPolicy, policyRefusal } from "./policy.ts";
 import { type Command, commandSchema, pipelineSchema, refusal } from "./protocol.ts";
 import type { RedisClient } from "./redis-client.ts";
 import type { ScriptMap } from "./scripts.ts";
@@ -14,9 +16,14 @@ const LOCAL_PREFIX = "/_local/";
 
 export type AppDeps = {
   redis: RedisClient;
+  /** Full access, like an Upstash database's standard token. */
   token: string;
+  /** A second token limited to `policy` (Upstash: an ACL user's REST token). */
+  restricted?: { token: string; policy: ConsumerPolicy };
   scripts: ScriptMap;
   stats: Map<string, number>;
+  /** Tests only: fault injection under /_local/faults (full token). */
+  faults?: Faults;
 };
 
 class BadRequest extends Error {}
@@ -48,9 +55,12 @@ function isRedisError(e: unknown): e is Error {
   return e instanceof ErrorReply;
 }
 
-async function run(redis: RedisClient, scripts: ScriptMap, command: Command): Promise<Outcome> {
+async function run(deps: AppDeps, command: Command): Promise<Outcome> {
+  const { redis, scripts } = deps;
   const refused = refusal(command);
   if (refused) return { error: refused };
+  const injected = await deps.faults?.apply(command);
+  if (injected) return { error: injected };
   try {
     const reply = await redis.sendCommand(scripts.translate(command));
     return { result: scripts.translateReply(command, reply) };
@@ -64,35 +74,83 @@ function render(outcome: Outcome, base64: boolean): { error: string } | { result
   return "error" in outcome ? outcome : { result: encodeReply(outcome.result, base64) };
 }
 
-export function createUpstashApp(deps: AppDeps): Hono {
-  const app = new Hono();
+type Vars = { Variables: { policy: ConsumerPolicy | undefined } };
+
+/** 403 for the whole request when any command is outside the token's policy: nothing runs. */
+function policyRefusalOf(
+  policy: ConsumerPolicy | undefined,
+  commands: readonly Command[],
+): string | undefined {
+  if (!policy) return undefined;
+  for (const command of commands) {
+    const refused = policyRefusal(policy, command);
+    if (refused) return refused;
+  }
+  return undefined;
+}
+
+export function createUpstashApp(deps: AppDeps): Hono<Vars> {
+  const app = new Hono<Vars>();
   app.use(async (c, next) => {
     const path = new URL(c.req.url).pathname;
     if (!path.startsWith(LOCAL_PREFIX)) deps.stats.set(path, (deps.stats.get(path) ?? 0) + 1);
-    if (!bearerMatches(c.req.header("authorization"), deps.token))
-      return c.json({ error: "Unauthorized" }, 401);
+    const header = c.req.header("authorization");
+    // Both compared in constant time, whichever matches.
+    const full = bearerMatches(header, deps.token);
+    const limited = deps.restricted ? bearerMatches(header, deps.restricted.token) : false;
+    if (!full && !limited) return c.json({ error: "Unauthorized" }, 401);
+    c.set("policy", full ? undefined : deps.restricted?.policy);
     await next();
   });
   // Local-only diagnostics (not part of Upstash's API): tests in workerd count round trips with it.
-  app.get(`${LOCAL_PREFIX}stats`, (c) => c.json(Object.fromEntries(deps.stats)));
+  app.get(`${LOCAL_PREFIX}stats`, (c) =>
+    c.var.policy
+      ? c.json({ error: "NOPERM this token may not read the statistics" }, 403)
+      : c.json(Object.fromEntries(deps.stats)),
+  );
+  const faults = deps.faults;
+  if (faults) {
+    const fullOnly = (c: { var: { policy: ConsumerPolicy | undefined } }) => c.var.policy === undefined;
+    app.post(`${LOCAL_PREFIX}faults`, async (c) => {
+      if (!fullOnly(c)) return c.json({ error: "NOPERM" }, 403);
+      faults.arm(parse(faultRuleSchema, await readJson(c.req.raw)));
+      return c.json(faults.state());
+    });
+    app.post(`${LOCAL_PREFIX}faults/release`, (c) => {
+      if (!fullOnly(c)) return c.json({ error: "NOPERM" }, 403);
+      faults.release();
+      return c.json(faults.state());
+    });
+    app.get(`${LOCAL_PREFIX}faults`, (c) => c.json(faults.state()));
+  }
   const base64 = (req: Request) => req.headers.get("upstash-encoding")?.toLowerCase() === "base64";
 
   app.post("/", async (c) => {
     const command = parse(commandSchema, await readJson(c.req.raw));
-    const outcome = await run(deps.redis, deps.scripts, command);
+    const denied = policyRefusalOf(c.var.policy, [command]);
+    if (denied) return c.json({ error: denied }, 403);
+    const outcome = await run(deps, command);
     return c.json(render(outcome, base64(c.req.raw)), "error" in outcome ? 400 : 200);
   });
 
   app.post("/pipeline", async (c) => {
     const commands = parse(pipelineSchema, await readJson(c.req.raw));
-    const outcomes = await Promise.all(commands.map((cmd) => run(deps.redis, deps.scripts, cmd)));
+    const denied = policyRefusalOf(c.var.policy, commands);
+    if (denied) return c.json({ error: denied }, 403);
+    const outcomes = await Promise.all(commands.map((cmd) => run(deps, cmd)));
     return c.json(outcomes.map((o) => render(o, base64(c.req.raw))));
   });
 
   app.post("/multi-exec", async (c) => {
     const commands = parse(pipelineSchema, await readJson(c.req.raw));
+    const denied = policyRefusalOf(c.var.policy, commands);
+    if (denied) return c.json({ error: denied }, 403);
     const refused = commands.map(refusal).find(Boolean);
     if (refused) return c.json({ error: refused }, 400);
+    for (const cmd of commands) {
+      const injected = await deps.faults?.apply(cmd);
+      if (injected) return c.json({ error: injected }, 400);
+    }
     // A dedicated connection: MULTI..EXEC must not interleave with other requests' commands.
     const conn = deps.redis.duplicate();
     await conn.connect();

@@ -31,5 +31,15 @@ export type AuditEvent = z.infer<typeof auditEventSchema>;
 /** The Redis stream the worker appends audit events to and the bridge drains. */
 export const AUDIT_OUTBOX_STREAM = "ta:audit:outbox";
 export const AUDIT_OUTBOX_GROUP = "auth-bridge";
-/** The stream entry's single field: the event as JSON. */
-export const AUDIT_OUTBOX_FIELD = "event";
+/**
+ * The stream entry's single field: the event as a compact JWS (a JWT) signed by the worker, so the
+ * bridge stores only events the worker wrote, not whatever a holder of the Upstash token appends.
+ * Claims: iss, aud (the bridge), iat, jti (the event id) and `evt` (the event). No `exp`: an event
+ * may wait in the stream for as long as the Pi is offline.
+ */
+export const AUDIT_OUTBOX_FIELD = "jws";
+/** Its own `typ`, so neither an access token nor an internal assertion passes as an event. */
+export const AUDIT_EVENT_TYP = "audit-event+jwt";
+export const AUDIT_EVENT_ALG = "EdDSA";
+/** The claim that carries the event. */
+export const AUDIT_EVENT_CLAIM = "evt";

@@ -25,6 +25,16 @@ export const bridgeUserSchema = z.object({
 export type BridgeUser = z.infer<typeof bridgeUserSchema>;
 
 export const userEnvelopeSchema = z.object({ user: bridgeUserSchema });
+
+/** What a user id looks like on both sides (the bridge makes them). */
+export const USER_ID_PATTERN = /^usr_[0-9a-f]{32}$/;
+
+/**
+ * The calling session's own user (the assertion's `sub`), as the bridge holds it now: the worker
+ * reads it when a session's copy of the roles may be stale. Answers a userEnvelope, 404 when the
+ * user does not exist.
+ */
+export const SESSION_USER_PATH = "/internal/v1/session-user";
 export const userPageSchema = z.object({
   users: z.array(bridgeUserSchema),
   nextCursor: z.nullable(z.string()),

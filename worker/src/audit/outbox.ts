@@ -1,9 +1,18 @@
-import { AUDIT_OUTBOX_FIELD, AUDIT_OUTBOX_STREAM, type AuditEventInput } from "@tron-auth/shared/protocol";
+import {
+  AUDIT_EVENT_CLAIM,
+  AUDIT_EVENT_TYP,
+  AUDIT_OUTBOX_FIELD,
+  AUDIT_OUTBOX_STREAM,
+  type AuditEventInput,
+} from "@tron-auth/shared/protocol";
 import type { Context } from "hono";
-import type { AppEnv } from "../env.ts";
+import { settingsOf } from "../config.ts";
+import type { AppEnv, Env } from "../env.ts";
 import { inBackground } from "../http/background.ts";
 import { clientOf } from "../http/client.ts";
 import { redisFor } from "../redis.ts";
+import { keyRingFrom } from "../tokens/keys.ts";
+import { signJwt } from "../tokens/sign.ts";
 
 /** Enough for a long bridge outage; beyond it the oldest events go (approximate trim, O(1)). */
 const OUTBOX_MAX_LENGTH = 100_000;
@@ -16,9 +25,24 @@ function eventId(now: number): string {
 }
 
 /**
- * Appends an audit event to the Redis outbox after the response (waitUntil): the bridge drains
- * it into MongoDB. The id is made here, so a redelivery is stored once. A failed append is logged
- * (without details) and dropped: auditing never fails a request.
+ * The event as a JWT under the worker's signing key, its id bound as `jti`, for the bridge's
+ * audience: anyone can append to the stream with the Upstash token, only the worker can sign.
+ */
+async function signEvent(env: Env, event: AuditEventInput): Promise<string> {
+  const settings = settingsOf(env);
+  return signJwt(await keyRingFrom(env.JWT_SIGNING_KEYS), {
+    typ: AUDIT_EVENT_TYP,
+    claims: { [AUDIT_EVENT_CLAIM]: event },
+    issuer: settings.JWT_ISSUER,
+    audience: settings.BRIDGE_AUDIENCE,
+    jti: event.id,
+  });
+}
+
+/**
+ * Appends a signed audit event to the Redis outbox after the response (waitUntil): the bridge
+ * verifies and drains it into MongoDB. The id is made here, so a redelivery is stored once. A
+ * failed append is logged (without details) and dropped: auditing never fails a request.
  */
 export function recordAudit(c: Context<AppEnv>, event: EdgeEvent): Promise<void> {
   const now = Date.now();
@@ -29,12 +53,14 @@ export function recordAudit(c: Context<AppEnv>, event: EdgeEvent): Promise<void>
     client: clientOf(c.req),
     requestId: c.var.requestId,
   };
-  const append = redisFor(c.env)
-    .xadd(
-      AUDIT_OUTBOX_STREAM,
-      "*",
-      { [AUDIT_OUTBOX_FIELD]: JSON.stringify(full) },
-      { trim: { type: "MAXLEN", threshold: OUTBOX_MAX_LENGTH, comparison: "~" } },
+  const append = signEvent(c.env, full)
+    .then((jws) =>
+      redisFor(c.env).xadd(
+        AUDIT_OUTBOX_STREAM,
+        "*",
+        { [AUDIT_OUTBOX_FIELD]: jws },
+        { trim: { type: "MAXLEN", threshold: OUTBOX_MAX_LENGTH, comparison: "~" } },
+      ),
     )
     .catch(() => {
       console.warn(

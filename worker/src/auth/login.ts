@@ -47,11 +47,14 @@ export async function signIn(c: Context<AppEnv>, body: LoginBody): Promise<Token
 
   const reason = await edgeRefusal(c, body.message);
   if (reason) throw await failed(c, reason, client, address);
+  // Read before the bridge answers with the roles: a role change that commits while this sign-in
+  // is in flight advances the clock past it, so the new session is not trusted with those roles.
+  const rolesAsOf = await sessionsOf(c).roleChanges.clock();
   const verified = await verifyAtBridge(c, body);
   if ("refused" in verified) throw await failed(c, verified.refused, client, address, true);
   const user = verified.user;
   await loginFailures.clear(c.env, client, user.address);
-  return openSession(c, user);
+  return openSession(c, user, rolesAsOf);
 }
 
 function addressIn(message: string): string | undefined {
@@ -155,6 +158,7 @@ async function verifyAtBridge(c: Context<AppEnv>, body: LoginBody) {
 async function openSession(
   c: Context<AppEnv>,
   user: z.infer<typeof userEnvelopeSchema>["user"],
+  rolesAsOf: number,
 ): Promise<TokenPairBody> {
   const s = settingsOf(c.env);
   const ring = await keyRingFrom(c.env.JWT_SIGNING_KEYS);
@@ -171,6 +175,7 @@ async function openSession(
       userId: user.id,
       address: user.address,
       roles: user.roles,
+      rolesAsOf,
       refreshHash: pair.refreshHash,
       ip: clientIp(c.req),
       userAgent: clientUserAgent(c.req).slice(0, 256),

@@ -1,28 +1,19 @@
-import { type Role, roleSchema } from "@tron-auth/shared/auth";
+import type { Role } from "@tron-auth/shared/auth";
 import { AppError } from "@tron-auth/shared/problems";
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import * as z from "zod/mini";
 import { settingsOf } from "../config.ts";
 import type { AppEnv, Env } from "../env.ts";
 import { consume, rateLimited, type Tier } from "../limits/limiter.ts";
-import { redisFor, redisOp } from "../redis.ts";
-import { endedByLockdown } from "../sessions/epoch.ts";
+import { sessionsOf } from "../sessions/for-request.ts";
 import { type LiveSession, livenessCache } from "../sessions/liveness-cache.ts";
-import { SESSION_STATE } from "../sessions/scripts.ts";
-import { sessionKeys } from "../sessions/store.ts";
+import type { SessionStore, VerifiedSession } from "../sessions/store.ts";
 import { keyRingFrom } from "../tokens/keys.ts";
 import { verifyAccessTokenCached } from "../tokens/verified-cache.ts";
+import { refreshRoles } from "./fresh-roles.ts";
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 const MAX_TOKEN_LENGTH = 4096;
-
-const stateSchema = z.tuple([
-  z.string(),
-  z.union([z.string(), z.array(roleSchema)]),
-  z.coerce.number(),
-  z.optional(z.nullable(z.string())),
-]);
-const rolesJson = z.array(roleSchema);
 
 /** The token's roles pick the tier (the session's roles arrive in the same round trip). */
 function tierOf(roles: readonly Role[]): Tier {
@@ -35,7 +26,12 @@ function tierOf(roles: readonly Role[]): Tier {
  * roles and the lockdown epoch). The session half is skipped when this isolate saw the session
  * live within `maxStalenessMs`.
  */
-export function authenticate(opts: { staleness: (env: Env) => number; rateLimit: boolean }) {
+export function authenticate(opts: {
+  staleness: (env: Env) => number;
+  rateLimit: boolean;
+  /** Privileged routes act only on current roles: a session whose roles may be stale reads them again. */
+  currentRoles: boolean;
+}) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header("authorization") ?? "";
     const match = header.length <= MAX_TOKEN_LENGTH ? BEARER.exec(header) : null;
@@ -49,54 +45,64 @@ export function authenticate(opts: { staleness: (env: Env) => number; rateLimit:
     });
     const [limit, live] = await Promise.all([
       opts.rateLimit ? consume(c.env, tierOf(claims.roles), `u:${claims.sub}`) : undefined,
-      liveSession(c.env, claims.sid, opts.staleness(c.env)),
+      liveSession(c, claims.sid, opts.staleness(c.env)),
     ]);
     if (limit) c.set("rateLimit", limit);
-    if (!live || live.uid !== claims.sub)
+    if (!live || live.session.uid !== claims.sub)
       throw new AppError("session_revoked", "This session has ended. Sign in again.");
     if (limit && !limit.success) throw rateLimited(limit);
+    const roles =
+      opts.currentRoles && live.stale
+        ? (await refreshRoles(c, live.sessions, live.stale)).roles
+        : live.session.roles;
     c.set("auth", {
       userId: claims.sub,
       address: claims.addr,
-      roles: live.roles,
+      roles,
       sid: claims.sid,
-      loginAt: live.loginAt,
+      loginAt: live.session.loginAt,
     });
     await next();
   });
 }
 
-async function liveSession(env: Env, sid: string, maxStalenessMs: number): Promise<LiveSession | undefined> {
+type Live = {
+  session: LiveSession;
+  sessions: SessionStore;
+  /** The verified record when its roles may be stale (a role change since they were read). */
+  stale: VerifiedSession | undefined;
+};
+
+async function liveSession(
+  c: Context<AppEnv>,
+  sid: string,
+  maxStalenessMs: number,
+): Promise<Live | undefined> {
   const now = Date.now();
+  const sessions = sessionsOf(c);
   if (maxStalenessMs > 0) {
     const cached = livenessCache.get(sid, now);
-    if (cached) return cached;
+    if (cached) return { session: cached, sessions, stale: undefined };
   }
-  const raw = await redisOp(() =>
-    redisFor(env).eval<string[], unknown[]>(
-      SESSION_STATE,
-      [sessionKeys.sessionKey(sid), sessionKeys.EPOCH_KEY],
-      [],
-    ),
-  );
-  const parsed = stateSchema.safeParse(Array.isArray(raw) ? raw : []);
-  if (!parsed.success || endedByLockdown(parsed.data[3], sid, parsed.data[2])) {
-    livenessCache.forget(sid);
-    return undefined;
-  }
-  const [uid, rolesRaw, loginAt] = parsed.data;
-  const roles = rolesJson.safeParse(typeof rolesRaw === "string" ? JSON.parse(rolesRaw) : rolesRaw);
-  if (!roles.success) return undefined;
-  const session = { uid, roles: roles.data, loginAt };
+  const current = await sessions.current(sid, now);
+  if (!current) return undefined;
+  const { userId: uid, roles, loginAt } = current.session.record;
+  const session = { uid, roles, loginAt };
   if (maxStalenessMs > 0) livenessCache.remember(sid, session, now + maxStalenessMs);
-  return session;
+  return { session, sessions, stale: current.rolesCurrent ? undefined : current.session };
 }
 
 /** Ordinary authenticated routes: session liveness may be up to SESSION_CACHE_MS old. */
 export const requireAuth = authenticate({
   staleness: (env) => settingsOf(env).SESSION_CACHE_MS,
   rateLimit: true,
+  // Ordinary routes need nothing beyond what every role has (defineRoute enforces it), so a
+  // stale copy of the roles cannot grant more here, and the Pi stays off this path.
+  currentRoles: false,
 });
 
-/** Privileged routes: the session is read from Redis on every request (fail closed). */
-export const requireFreshAuth = authenticate({ staleness: () => 0, rateLimit: true });
+/**
+ * Privileged routes: the session is read from Redis on every request, and roles that may be stale
+ * are read again from the bridge (fail closed).
+ */
+export const requireFreshAuth = authenticate({ staleness: () => 0, rateLimit: true, currentRoles: true });

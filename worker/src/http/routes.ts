@@ -1,4 +1,4 @@
-import type { Permission } from "@tron-auth/shared/auth";
+import { can, type Permission } from "@tron-auth/shared/auth";
 import type { Handler, Hono, MiddlewareHandler } from "hono";
 import type * as core from "zod/v4/core";
 import type { AppEnv } from "../env.ts";
@@ -40,6 +40,11 @@ export function defineRoute(
   spec: RouteSpec,
   handler: Handler<AppEnv>,
 ): void {
+  const { access } = spec;
+  // Non-fresh routes may act on a stale copy of the roles (a role change whose Redis update
+  // failed), which is harmless only while they need nothing beyond what every role has.
+  if (access.kind === "permission" && !access.fresh && !can(["USER"], access.permission))
+    throw new Error(`${spec.method} ${spec.path}: ${access.permission} is privileged; declare it fresh`);
   const specs = registries.get(app) ?? [];
   specs.push(spec);
   registries.set(app, specs);

@@ -1,10 +1,11 @@
 import { type Role, roleSchema } from "@tron-auth/shared/auth";
 import { AppError } from "@tron-auth/shared/problems";
-import { userEnvelopeSchema, userPageSchema } from "@tron-auth/shared/protocol";
+import { type BridgeUser, userEnvelopeSchema, userPageSchema } from "@tron-auth/shared/protocol";
 import type { Context } from "hono";
 import * as z from "zod/mini";
 import type * as core from "zod/v4/core";
 import { lockdown, lockdownState } from "../admin/lockdown.ts";
+import { changeUser } from "../admin/role-change.ts";
 import { recordAudit } from "../audit/outbox.ts";
 import { type BridgeActor, bridgeJson } from "../bridge/calls.ts";
 import type { AppEnv } from "../env.ts";
@@ -12,6 +13,8 @@ import type { Define } from "../http/define.ts";
 import { jsonBody } from "../http/json-body.ts";
 import { needs } from "../http/routes.ts";
 import { sessionsOf } from "../sessions/for-request.ts";
+import type { ChangeEnd } from "../sessions/role-changes.ts";
+import type { SessionStore } from "../sessions/store.ts";
 
 const TAG = "admin";
 const text = (max: number) => z.string().check(z.maxLength(max));
@@ -63,6 +66,24 @@ function query<T extends core.$ZodType>(c: Context<AppEnv>, schema: T): string {
 
 const userPath = (c: Context<AppEnv>, suffix = "") =>
   `/internal/v1/users/${encodeURIComponent(c.req.param("id") ?? "")}${suffix}`;
+
+/** A role or status change of the user in the path, committed at the bridge (see changeUser). */
+function changeAtBridge(
+  c: Context<AppEnv>,
+  method: string,
+  suffix: string,
+  payload: unknown,
+  apply: (sessions: SessionStore, user: BridgeUser, end: ChangeEnd) => Promise<unknown> | undefined,
+) {
+  const sessions = sessionsOf(c);
+  return changeUser(
+    c,
+    sessions,
+    () =>
+      bridgeJson(c.env, actor(c), { method, path: userPath(c, suffix), schema: userEnvelopeSchema, payload }),
+    async ({ user }, end) => apply(sessions, user, end),
+  );
+}
 
 /** Admin API: data lives at the bridge, which enforces the grant rules again on the stored roles. */
 export function registerAdminRoutes(define: Define): void {
@@ -116,14 +137,11 @@ export function registerAdminRoutes(define: Define): void {
     },
     async (c) => {
       const body = await jsonBody(c, rolesBody);
-      const result = await bridgeJson(c.env, actor(c), {
-        method: "PUT",
-        path: userPath(c, "/roles"),
-        schema: userEnvelopeSchema,
-        payload: body,
-      });
-      // Every live session of the user carries the new roles from the next request on.
-      await sessionsOf(c).setRolesForUser(result.user.id, result.user.roles as Role[]);
+      // Every live session carries the new roles from the next request on, unless another change
+      // overlapped this one: then only the bridge knows which came last, and sessions read it there.
+      const result = await changeAtBridge(c, "PUT", "/roles", body, (sessions, user, end) =>
+        end.alone ? sessions.setRolesForUser(user.id, user.roles as Role[], end.changed) : undefined,
+      );
       return c.json(result);
     },
   );
@@ -141,13 +159,9 @@ export function registerAdminRoutes(define: Define): void {
     },
     async (c) => {
       const body = await jsonBody(c, lockBody);
-      const result = await bridgeJson(c.env, actor(c), {
-        method: "POST",
-        path: userPath(c, "/lock"),
-        schema: userEnvelopeSchema,
-        payload: body,
-      });
-      await sessionsOf(c).revokeAllForUser(result.user.id);
+      const result = await changeAtBridge(c, "POST", "/lock", body, (sessions, user) =>
+        sessions.revokeAllForUser(user.id),
+      );
       return c.json(result);
     },
   );

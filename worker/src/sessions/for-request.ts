@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { recordAudit } from "../audit/outbox.ts";
 import { settingsOf } from "../config.ts";
 import type { AppEnv } from "../env.ts";
 import { redisFor } from "../redis.ts";
@@ -10,5 +11,29 @@ export function sessionsOf(c: Context<AppEnv>): SessionStore {
     lifetimeSeconds: s.REFRESH_TOKEN_EXPIRE_DAYS * 86_400,
     maxPerUser: s.MAX_SESSIONS_PER_USER,
     graceSeconds: s.REFRESH_GRACE_SECONDS,
+    macKeys: c.env.SESSION_MAC_KEY,
+    onTamper: (sid) => reportTamper(c, sid),
+  });
+}
+
+/**
+ * A session record whose MAC fails was written by someone holding Redis write access, not by this
+ * worker: worth an operator's attention. The session id is logged (it is not a credential: the
+ * refresh secret is never stored), nothing else from the record is.
+ */
+function reportTamper(c: Context<AppEnv>, sid: string): void {
+  console.warn(
+    JSON.stringify({
+      level: "warn",
+      msg: "session record failed its integrity check; treated as absent",
+      sid,
+      requestId: c.var.requestId,
+    }),
+  );
+  void recordAudit(c, {
+    type: "session_tampered",
+    outcome: "denied",
+    target: { type: "session", id: sid },
+    details: { action: "treated_as_absent" },
   });
 }

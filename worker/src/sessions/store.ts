@@ -1,86 +1,103 @@
-import { type Role, roleSchema } from "@tron-auth/shared/auth";
+import type { Role } from "@tron-auth/shared/auth";
 import type { Redis } from "@upstash/redis/cloudflare";
 import * as z from "zod/mini";
 import { redisOp } from "../redis.ts";
+import { endedByLockdown } from "./epoch.ts";
 import { livenessCache } from "./liveness-cache.ts";
-import { CREATE_SESSION, REVOKE_SESSION, REVOKE_USER, ROTATE_REFRESH, SET_USER_ROLES } from "./scripts.ts";
+import {
+  decodeScriptJson,
+  hashArgs,
+  macOf,
+  READ_FIELDS,
+  type ReadOutcome,
+  type SessionRecord,
+  type StoredSession,
+  type VerifiedSession,
+  verifySession,
+} from "./record.ts";
+import { type MacRing, macRingFrom } from "./record-mac.ts";
+import { parseRoleChangeState, ROLE_STATE_PREFIX, RoleChanges, rolesCurrent } from "./role-changes.ts";
+import {
+  CREATE_SESSION,
+  READ_SESSION,
+  REVOKE_SESSION,
+  REVOKE_USER,
+  ROTATE_REFRESH,
+  SESSION_STATE,
+  SET_SESSION_ROLES,
+} from "./scripts.ts";
+
+export type { SessionRecord, VerifiedSession } from "./record.ts";
 
 const PREFIX = "ta:sess:";
 const sessionKey = (sid: string) => `${PREFIX}${sid}`;
 const userIndexKey = (uid: string) => `ta:usess:${uid}`;
 const graceKey = (sid: string) => `ta:grace:${sid}`;
+/** "<ms>:<exempt sid>": sessions that logged in before `ms` are over (lockdown), except one. */
+const EPOCH_KEY = "ta:sessions:epoch";
+
+/** A session whose record changed between read and write is retried this often, then refused. */
+const ROLE_WRITE_ATTEMPTS = 3;
 
 export type NewSession = {
   sid: string;
   userId: string;
   address: string;
   roles: readonly Role[];
+  /** The roles clock value read before `roles` was fetched from the bridge. */
+  rolesAsOf: number;
   refreshHash: string;
   ip: string;
   userAgent: string;
 };
 
-export type SessionRecord = {
-  sid: string;
-  userId: string;
-  address: string;
-  roles: Role[];
-  ip: string;
-  userAgent: string;
-  createdAt: number;
-  lastUsedAt: number;
-  loginAt: number;
-  absoluteExpiry: number;
+export type RotateOutcome =
+  | { outcome: "rotated" }
+  | { outcome: "grace"; sealedPair: string }
+  | { outcome: "reuse" }
+  | { outcome: "gone" }
+  /** The record is no longer the one verified (a concurrent rotation or role change): read again. */
+  | { outcome: "changed" };
+
+export type SessionSettings = {
+  lifetimeSeconds: number;
+  maxPerUser: number;
+  graceSeconds: number;
+  /** SESSION_MAC_KEY: records are written with its first key and read only when a key verifies. */
+  macKeys: string | undefined;
+  /** Told when a record is present but fails its MAC (it is then treated as absent). */
+  onTamper?: (sid: string) => void;
 };
 
-/** Roles are stored as JSON text in the session hash; unreadable JSON fails the record. */
-const rolesField = z
-  .pipe(
-    z.string(),
-    z.transform((text): unknown => {
-      try {
-        return JSON.parse(text);
-      } catch {
-        return undefined;
-      }
-    }),
-  )
-  .check(z.refine((value) => Array.isArray(value), "roles not JSON"));
-const rolesOf = z.pipe(rolesField, z.array(roleSchema));
+const stateReply = z.tuple([z.unknown(), z.union([z.string(), z.literal(false), z.null()]), z.unknown()]);
 
-const recordSchema = z.object({
-  uid: z.string(),
-  addr: z.string(),
-  roles: z.union([z.array(roleSchema), rolesOf]),
-  ip: z.coerce.string(),
-  ua: z.coerce.string(),
-  createdAt: z.coerce.number(),
-  lastUsedAt: z.coerce.number(),
-  loginAt: z.coerce.number(),
-  absExp: z.coerce.number(),
-});
+/** A session as authentication sees it, and whether its roles are the user's current ones. */
+export type CurrentSession = { session: VerifiedSession; rolesCurrent: boolean };
 
-export type RotateOutcome =
-  | { outcome: "rotated"; userId: string }
-  | { outcome: "grace"; userId: string; sealedPair: string }
-  | { outcome: "reuse"; userId: string }
-  | { outcome: "gone" };
-
-export type SessionSettings = { lifetimeSeconds: number; maxPerUser: number; graceSeconds: number };
-
-/** Sessions and their refresh-token families in Redis (DESIGN section 4). */
+/**
+ * Sessions and their refresh-token families in Redis. The only module that knows their keys; every
+ * read verifies the record's MAC, every write carries one made here.
+ */
 export class SessionStore {
   readonly #redis: Redis;
   readonly #settings: SessionSettings;
+  /** Admin role changes and the clock sessions' roles are tagged with. */
+  readonly roleChanges: RoleChanges;
 
   constructor(redis: Redis, settings: SessionSettings) {
     this.#redis = redis;
     this.#settings = settings;
+    // A day beyond a session's lifetime: no session outlives the state its roles are judged by.
+    this.roleChanges = new RoleChanges(redis, settings.lifetimeSeconds + 86_400);
+  }
+
+  #ring(): Promise<MacRing> {
+    return macRingFrom(this.#settings.macKeys);
   }
 
   /** Creates the session and evicts the user's oldest beyond the limit; returns evicted ids. */
   async create(s: NewSession, now: number): Promise<string[]> {
-    const fields = {
+    const stored: StoredSession = {
       uid: s.userId,
       addr: s.address,
       roles: JSON.stringify(s.roles),
@@ -93,15 +110,17 @@ export class SessionStore {
       rh: s.refreshHash,
       ph: "",
       pat: "0",
+      rat: String(s.rolesAsOf),
     };
+    const mac = await macOf(await this.#ring(), s.sid, stored);
     const args = [
       s.sid,
       String(now),
       String(this.#settings.lifetimeSeconds),
       String(this.#settings.maxPerUser),
       PREFIX,
+      ...hashArgs(stored, mac),
     ];
-    for (const [k, v] of Object.entries(fields)) args.push(k, v);
     const evicted = await redisOp(() =>
       this.#redis.eval<string[], string[]>(CREATE_SESSION, [sessionKey(s.sid), userIndexKey(s.userId)], args),
     );
@@ -110,32 +129,88 @@ export class SessionStore {
     return ids;
   }
 
-  async get(sid: string): Promise<SessionRecord | null> {
-    const raw = await redisOp(() => this.#redis.hgetall<Record<string, unknown>>(sessionKey(sid)));
-    return raw ? toRecord(sid, raw) : null;
+  async #read(sid: string): Promise<ReadOutcome> {
+    const raw = redisOp(() =>
+      this.#redis.eval<string[], unknown>(READ_SESSION, [sessionKey(sid)], READ_FIELDS),
+    );
+    const [reply, ring] = await Promise.all([raw, this.#ring()]);
+    return this.#reported(sid, await verifySession(ring, sid, reply));
   }
 
-  /** `userId` comes from the session read that precedes every rotation (the tokens need it). */
+  #reported(sid: string, outcome: ReadOutcome): ReadOutcome {
+    if (outcome.state === "tampered") this.#settings.onTamper?.(sid);
+    return outcome;
+  }
+
+  /** The record if it exists and its MAC verifies (for listing and ownership checks). */
+  async get(sid: string): Promise<SessionRecord | null> {
+    const outcome = await this.#read(sid);
+    return outcome.state === "live" ? outcome.session.record : null;
+  }
+
+  /**
+   * The session as authentication sees it, in one round trip (the hot path pipelines it with the
+   * rate limiter): its MAC verifies, it is within its absolute lifetime and no lockdown ended it;
+   * with whether its roles are current (no role change of the user since they were read).
+   * A session found over is deleted, so the next read does not have to decide again.
+   */
+  async current(sid: string, now: number): Promise<CurrentSession | undefined> {
+    // Issued before anything is awaited, so it joins the same tick's auto-pipelined request.
+    const raw = redisOp(() =>
+      this.#redis.eval<string[], unknown>(
+        SESSION_STATE,
+        [sessionKey(sid), EPOCH_KEY],
+        [ROLE_STATE_PREFIX, ...READ_FIELDS],
+      ),
+    );
+    const [reply, ring] = await Promise.all([raw, this.#ring()]);
+    const parsed = stateReply.safeParse(decodeScriptJson(reply));
+    const [values, epoch, roleState] = parsed.success ? parsed.data : [undefined, null, undefined];
+    const outcome = this.#reported(sid, await verifySession(ring, sid, values));
+    if (outcome.state !== "live") {
+      livenessCache.forget(sid);
+      return undefined;
+    }
+    const { record } = outcome.session;
+    if (record.absoluteExpiry <= now || endedByLockdown(epoch, sid, record.loginAt)) {
+      await this.revoke(sid, record.userId);
+      return undefined;
+    }
+    const rolesAreCurrent = rolesCurrent(parseRoleChangeState(roleState), record.rolesAsOf);
+    return { session: outcome.session, rolesCurrent: rolesAreCurrent };
+  }
+
+  /**
+   * One rotation step on a session the caller has just verified: the script writes only if the
+   * record still carries that session's MAC. The new MAC covers the rotated record.
+   */
   async rotate(
-    sid: string,
-    userId: string,
+    session: VerifiedSession,
     hashes: { presented: string; fresh: string },
     sealedPair: string,
     now: number,
   ): Promise<RotateOutcome> {
+    const { sid, userId } = session.record;
+    const rotated: StoredSession = {
+      ...session.stored,
+      rh: hashes.fresh,
+      ph: hashes.presented,
+      pat: String(now),
+      lastUsedAt: String(now),
+    };
+    const mac = await macOf(await this.#ring(), sid, rotated);
     const graceMs = this.#settings.graceSeconds * 1000;
     const result = await redisOp(() =>
       this.#redis.eval<string[], unknown[]>(
         ROTATE_REFRESH,
         [sessionKey(sid), userIndexKey(userId), graceKey(sid)],
-        [sid, hashes.presented, hashes.fresh, String(now), String(graceMs), sealedPair],
+        [sid, session.mac, hashes.presented, hashes.fresh, String(now), String(graceMs), sealedPair, mac],
       ),
     );
-    const [outcome, owner, box] = (Array.isArray(result) ? result : []).map(String);
-    if (outcome === "reuse" || outcome === "gone") livenessCache.forget(sid);
-    if (outcome === "rotated" && owner) return { outcome, userId: owner };
-    if (outcome === "grace" && owner && box) return { outcome, userId: owner, sealedPair: box };
-    if (outcome === "reuse" && owner) return { outcome, userId: owner };
+    const [outcome, box] = (Array.isArray(result) ? result : []).map(String);
+    if (outcome !== "rotated") livenessCache.forget(sid);
+    if (outcome === "rotated" || outcome === "reuse" || outcome === "changed") return { outcome };
+    if (outcome === "grace" && box) return { outcome, sealedPair: box };
     return { outcome: "gone" };
   }
 
@@ -147,18 +222,65 @@ export class SessionStore {
     return Number(deleted) > 0;
   }
 
-  /** Role changes reach every live session of the user at once (requireAuth reads them there). */
-  async setRolesForUser(userId: string, roles: readonly Role[]): Promise<string[]> {
-    const changed = await redisOp(() =>
-      this.#redis.eval<string[], string[]>(
-        SET_USER_ROLES,
-        [userIndexKey(userId)],
-        [PREFIX, JSON.stringify(roles)],
-      ),
+  /**
+   * New roles, read from the bridge at clock value `rolesAsOf`, on one session just verified;
+   * written only if the record did not change since. Returns the session as written, or
+   * undefined when it had changed (the caller reads it again).
+   */
+  async setRoles(
+    session: VerifiedSession,
+    roles: readonly Role[],
+    rolesAsOf: number,
+  ): Promise<VerifiedSession | undefined> {
+    const [written] = await this.#writeRoles(session.record.userId, [session], roles, rolesAsOf);
+    return written;
+  }
+
+  /**
+   * Role changes reach every live session of the user at once (requireAuth reads them there). Each
+   * record gets a new MAC over its new roles, written only if it did not change since it was read;
+   * one that did (a rotation in between) is read and tried again.
+   */
+  async setRolesForUser(userId: string, roles: readonly Role[], rolesAsOf: number): Promise<string[]> {
+    const changed: string[] = [];
+    let pending = await this.#sessionIdsOf(userId);
+    for (let attempt = 0; attempt < ROLE_WRITE_ATTEMPTS && pending.length > 0; attempt++) {
+      const live = await this.#liveSessions(userId, pending);
+      if (live.length === 0) break;
+      const written = await this.#writeRoles(userId, live, roles, rolesAsOf);
+      const ids = written.flatMap((s) => (s ? [s.record.sid] : []));
+      changed.push(...ids);
+      pending = live.map((s) => s.record.sid).filter((sid) => !ids.includes(sid));
+    }
+    return changed;
+  }
+
+  /** One compare-and-set per session; the result lines up with `sessions` (undefined: changed meanwhile). */
+  async #writeRoles(
+    userId: string,
+    sessions: readonly VerifiedSession[],
+    roles: readonly Role[],
+    rolesAsOf: number,
+  ): Promise<(VerifiedSession | undefined)[]> {
+    const ring = await this.#ring();
+    const updates = await Promise.all(
+      sessions.map(async (s) => {
+        const stored = { ...s.stored, roles: JSON.stringify(roles), rat: String(rolesAsOf) };
+        return { sid: s.record.sid, before: s.mac, stored, mac: await macOf(ring, s.record.sid, stored) };
+      }),
     );
-    const ids = Array.isArray(changed) ? changed.map(String) : [];
-    for (const sid of ids) livenessCache.forget(sid);
-    return ids;
+    const args = [PREFIX, ...updates.flatMap((u) => [u.sid, u.before, u.stored.roles, u.stored.rat, u.mac])];
+    const done = await redisOp(() =>
+      this.#redis.eval<string[], string[]>(SET_SESSION_ROLES, [userIndexKey(userId)], args),
+    );
+    const ids = new Set(Array.isArray(done) ? done.map(String) : []);
+    return updates.map((u, i) => {
+      livenessCache.forget(u.sid);
+      const session = sessions[i];
+      if (!ids.has(u.sid) || !session) return undefined;
+      const record = { ...session.record, roles: [...roles], rolesAsOf };
+      return { record, stored: u.stored, mac: u.mac };
+    });
   }
 
   /** Ends every session of a user (lock, disable). */
@@ -172,31 +294,22 @@ export class SessionStore {
   }
 
   async listForUser(userId: string): Promise<SessionRecord[]> {
+    const live = await this.#liveSessions(userId, await this.#sessionIdsOf(userId));
+    return live.map((s) => s.record).sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  async #sessionIdsOf(userId: string): Promise<string[]> {
     const sids = await redisOp(() => this.#redis.zrange<string[]>(userIndexKey(userId), 0, -1));
-    const records = await Promise.all(sids.map((sid) => this.get(String(sid))));
-    return records.filter((r): r is SessionRecord => r !== null).sort((a, b) => b.createdAt - a.createdAt);
+    return sids.map(String);
+  }
+
+  /** Reads (auto-pipelined) and verifies; a record naming another user is not this user's session. */
+  async #liveSessions(userId: string, sids: readonly string[]): Promise<VerifiedSession[]> {
+    const outcomes = await Promise.all(sids.map((sid) => this.#read(sid)));
+    return outcomes.flatMap((o) =>
+      o.state === "live" && o.session.record.userId === userId ? [o.session] : [],
+    );
   }
 }
 
-function toRecord(sid: string, raw: Record<string, unknown>): SessionRecord | null {
-  const parsed = recordSchema.safeParse(raw);
-  if (!parsed.success) return null;
-  const r = parsed.data;
-  return {
-    sid,
-    userId: r.uid,
-    address: r.addr,
-    roles: r.roles,
-    ip: r.ip,
-    userAgent: r.ua,
-    createdAt: r.createdAt,
-    lastUsedAt: r.lastUsedAt,
-    loginAt: r.loginAt,
-    absoluteExpiry: r.absExp,
-  };
-}
-
-/** "<ms>:<exempt sid>": sessions that logged in before `ms` are over (lockdown), except one. */
-const EPOCH_KEY = "ta:sessions:epoch";
-
-export const sessionKeys = { sessionKey, userIndexKey, EPOCH_KEY };
+export const sessionKeys = { EPOCH_KEY };

@@ -1,6 +1,6 @@
-import { AppError } from "@tron-auth/shared/problems";
 import { createLocalJWKSet, importJWK, type JSONWebKeySet, type JWK } from "jose";
 import * as z from "zod/mini";
+import { misconfigured, parsedOnce } from "../secret-once.ts";
 
 export const SIGNING_ALG = "EdDSA";
 
@@ -20,25 +20,18 @@ export type KeyRing = {
   verify: ReturnType<typeof createLocalJWKSet>;
 };
 
-let cached: { secret: string; ring: Promise<KeyRing> } | undefined;
-
 /**
  * The signing keys secret is a JWK set of Ed25519 private keys: the first signs, the others only
  * verify, so a rotation publishes the new key before it signs and keeps the old one until its
  * tokens have expired. Parsed once per isolate.
  */
-export function keyRingFrom(secret: string | undefined): Promise<KeyRing> {
-  if (!secret) return Promise.reject(misconfigured("JWT_SIGNING_KEYS is not set"));
-  if (cached?.secret !== secret) cached = { secret, ring: buildKeyRing(secret) };
-  return cached.ring;
-}
+export const keyRingFrom = parsedOnce("JWT_SIGNING_KEYS", buildKeyRing);
 
 async function buildKeyRing(secret: string): Promise<KeyRing> {
   let parsed: z.infer<typeof keySetSchema>;
   try {
     parsed = keySetSchema.parse(JSON.parse(secret));
   } catch {
-    cached = undefined;
     throw misconfigured("JWT_SIGNING_KEYS is not a JWK set of Ed25519 private keys with kids");
   }
   const keys = Array.isArray(parsed) ? parsed : parsed.keys;
@@ -51,9 +44,4 @@ async function buildKeyRing(secret: string): Promise<KeyRing> {
 
 function toPublicJwk({ kty, crv, x, kid }: z.infer<typeof privateJwkSchema>): JWK {
   return { kty, crv, x, kid, alg: SIGNING_ALG, use: "sig" };
-}
-
-function misconfigured(detail: string): AppError {
-  // Never the key material itself: only which setting is wrong.
-  return new AppError("service_unavailable", detail);
 }

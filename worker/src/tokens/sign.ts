@@ -6,21 +6,24 @@ export type JwtSpec = {
   claims: Record<string, unknown>;
   issuer: string;
   audience: string;
-  subject: string;
-  ttlSeconds: number;
+  subject?: string;
+  /** Every credential sets it; only records meant to outlive any credential (audit events) omit it. */
+  ttlSeconds?: number;
+  /** Defaults to a fresh random id; an audit event binds its own id here. */
+  jti?: string;
   now?: Date;
 };
 
-/** Every JWT this worker signs: EdDSA with the ring's first key, its kid, a fresh jti. */
+/** Every JWT this worker signs: EdDSA with the ring's first key and its kid. */
 export function signJwt(ring: KeyRing, spec: JwtSpec): Promise<string> {
   const iat = Math.floor((spec.now ?? new Date()).getTime() / 1000);
-  return new SignJWT(spec.claims)
+  const jwt = new SignJWT(spec.claims)
     .setProtectedHeader({ alg: SIGNING_ALG, typ: spec.typ, kid: ring.signing.kid })
     .setIssuer(spec.issuer)
     .setAudience(spec.audience)
-    .setSubject(spec.subject)
-    .setJti(crypto.randomUUID())
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + spec.ttlSeconds)
-    .sign(ring.signing.key);
+    .setJti(spec.jti ?? crypto.randomUUID())
+    .setIssuedAt(iat);
+  if (spec.subject !== undefined) jwt.setSubject(spec.subject);
+  if (spec.ttlSeconds !== undefined) jwt.setExpirationTime(iat + spec.ttlSeconds);
+  return jwt.sign(ring.signing.key);
 }

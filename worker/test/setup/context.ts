@@ -2,6 +2,8 @@
 export type WorkerTestContext = {
   upstashUrl: string;
   upstashToken: string;
+  /** The bridge's restricted token on the same front: outbox drain and lockdown reads only. */
+  bridgeUpstashToken: string;
   /** A second Upstash REST front on the same Redis, used only by the round-trip counting test. */
   countingUpstashUrl: string;
   /** An Upstash front on another Redis database, for tests whose effects are global (lockdown). */
@@ -25,6 +27,8 @@ export type WorkerTestContext = {
     ringBA: string;
     ringB: string;
   };
+  /** SESSION_MAC_KEY material: the worker runs with `a`; `b` is for the rotation test. */
+  sessionMac: { a: string; b: string };
   /** A bootstrap SUPER_ADMIN of the bridge, as a software wallet's private key. */
   superAdminPrivateKey: string;
 };

@@ -9,7 +9,7 @@ import { startMongoWire } from "@tron-auth/infra/mongo-wire";
 import { createCa, issueClientCert } from "@tron-auth/infra/pki";
 import { freePort } from "@tron-auth/infra/ports";
 import { startRedisServer } from "@tron-auth/infra/redis-server";
-import { startUpstashRest } from "@tron-auth/infra/upstash-rest";
+import { BRIDGE_POLICY, startUpstashRest } from "@tron-auth/infra/upstash-rest";
 import { exportJWK, generateKeyPair, type JWK } from "jose";
 import type { TestProject } from "vitest/node";
 import { startBridgeControl } from "./bridge-control.ts";
@@ -42,7 +42,15 @@ export type EdgeStack = {
 export async function startEdgeStack(): Promise<EdgeStack> {
   const redis = await startRedisServer();
   const token = randomBytes(24).toString("hex");
-  const upstash = await startUpstashRest({ redisUrl: redis.url, token });
+  // The bridge holds only a restricted token (drain the outbox, read the lockdown), as in production.
+  const bridgeToken = randomBytes(24).toString("hex");
+  const upstash = await startUpstashRest({
+    redisUrl: redis.url,
+    token,
+    restricted: { token: bridgeToken, policy: BRIDGE_POLICY },
+    // Tests make one Redis step of a flow fail (or wait) through /_local/faults.
+    faults: true,
+  });
   const counting = await startUpstashRest({ redisUrl: redis.url, token });
   // Redis database 1: a lockdown test there cannot end other test files' sessions.
   const isolated = await startUpstashRest({ redisUrl: `${redis.url}/1`, token });
@@ -59,7 +67,7 @@ export async function startEdgeStack(): Promise<EdgeStack> {
     // A fixed port, so the bridge can be stopped and started again behind the same binding.
     BRIDGE_PORT: String(await freePort()),
     UPSTASH_REDIS_REST_URL: upstash.url,
-    UPSTASH_REDIS_REST_TOKEN: token,
+    UPSTASH_REDIS_REST_TOKEN: bridgeToken,
     AUDIT_OUTBOX_POLL_MS: "200",
     // The software Ledger (tests only): the real hw-app-trx client over APDUs, steerable.
     NODE_ENV: "test",
@@ -77,6 +85,7 @@ export async function startEdgeStack(): Promise<EdgeStack> {
   const context: WorkerTestContext = {
     upstashUrl: upstash.url,
     upstashToken: upstash.token,
+    bridgeUpstashToken: bridgeToken,
     countingUpstashUrl: counting.url,
     isolatedUpstashUrl: isolated.url,
     bridgeAddress: `127.0.0.1:${prepared.env.BRIDGE_PORT}`,
@@ -95,6 +104,7 @@ export async function startEdgeStack(): Promise<EdgeStack> {
       ringBA: ring(b.privateJwk, a.privateJwk),
       ringB: ring(b.privateJwk),
     },
+    sessionMac: { a: randomBytes(32).toString("base64url"), b: randomBytes(32).toString("base64url") },
     superAdminPrivateKey: superAdmin.privateKey,
   };
   return {

@@ -22,6 +22,7 @@ export function workerBindings(ctx: WorkerTestContext, upstashUrl = ctx.upstashU
       UPSTASH_REDIS_REST_TOKEN: ctx.upstashToken,
       BRIDGE_ORIGIN: "https://localhost",
       JWT_SIGNING_KEYS: ctx.jwt.ringA,
+      SESSION_MAC_KEY: ctx.sessionMac.a,
       JWT_ISSUER: ctx.jwt.issuer,
       JWT_AUDIENCE: ctx.jwt.audience,
       SIWT_DOMAIN: ctx.siwt.domain,
