@@ -106,4 +106,16 @@ describe("bridge configuration", () => {
       /WALLET_DEFAULT_PATH/,
     );
   });
+
+  it("allows only the default derivation path unless more are listed, and checks each listed one", () => {
+    expect(loadBridgeConfig(valid).WALLET_ALLOWED_PATHS).toEqual([]);
+    expect(
+      loadBridgeConfig({ ...valid, WALLET_ALLOWED_PATHS: "m/44'/195'/1'/0/0, 44'/195'/2'/0/0" }),
+    ).toMatchObject({
+      WALLET_ALLOWED_PATHS: ["44'/195'/1'/0/0", "44'/195'/2'/0/0"],
+    });
+    expect(() =>
+      loadBridgeConfig({ ...valid, WALLET_ALLOWED_PATHS: "44'/195'/1'/0/0,44'/60'/0'/0/0" }),
+    ).toThrow(/WALLET_ALLOWED_PATHS/);
+  });
 });

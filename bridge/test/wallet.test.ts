@@ -74,10 +74,11 @@ describe("wallet through the bridge, on the software device with the real hw-app
     expect(recoverSigner(txIdOf(raw), String(res.body.signature))).toBe(TEST_ADDRESS);
   });
 
-  it("signs a message (TIP-191) that tronweb verifies to the device address", async () => {
+  it("signs a message (TIP-191, in the envelope) that tronweb verifies to the device address", async () => {
     const res = await signMsg("Approve node maintenance #42 ✓");
     expect(res.body.address).toBe(TEST_ADDRESS);
-    expect(utils.message.verifyMessage("Approve node maintenance #42 ✓", String(res.body.signature))).toBe(
+    expect(String(res.body.signedMessage)).toMatch(/\n\nApprove node maintenance #42 ✓$/);
+    expect(utils.message.verifyMessage(String(res.body.signedMessage), String(res.body.signature))).toBe(
       TEST_ADDRESS,
     );
   });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { actorWithRole, call, ctx, superAdmin, type TokenPair } from "./support/edge.ts";
+import { actorWithRole, call, challenge, ctx, superAdmin, type TokenPair } from "./support/edge.ts";
 
 const TEST_ADDRESS = "TUEZSdKsoDHQMeZwihtdoBiN46zxhGWYdH";
 type Signed = {
@@ -22,7 +22,13 @@ let admin: TokenPair;
 const signTx = (body: unknown, token = admin.accessToken) =>
   call<Signed>("/v1/wallet/sign-transaction", { token, body });
 const signMsg = (message: string, token = admin.accessToken) =>
-  call<{ address: string; signature: string }>("/v1/wallet/sign-message", { token, body: { message } });
+  call<{ address: string; signature: string; signedMessage: string; reason?: string }>(
+    "/v1/wallet/sign-message",
+    {
+      token,
+      body: { message },
+    },
+  );
 
 beforeAll(async () => {
   admin = (await actorWithRole("ADMIN")).pair;
@@ -62,11 +68,26 @@ describe("wallet signing end to end: workerd -> mTLS -> bridge -> software Ledge
   it("signs a message that tronweb verifyMessageV2 recovers to the device address", async () => {
     const res = await signMsg("Rotate node key for sr-07");
     expect(res.body.address).toBe(TEST_ADDRESS);
+    expect(res.body.signedMessage).toMatch(
+      /^tron-auth signed message v1\n[\s\S]*\n\nRotate node key for sr-07$/,
+    );
     const verified = await node<{ address: string }>("/verify/message", {
-      message: "Rotate node key for sr-07",
+      message: res.body.signedMessage,
       signature: res.body.signature,
     });
     expect(verified.address).toBe(TEST_ADDRESS);
+  });
+
+  it("refuses to sign this service's own sign-in challenge for the device's address", async () => {
+    const { message } = await challenge(TEST_ADDRESS);
+    const before = await apduCount();
+    const res = await signMsg(message);
+    expect([res.status, res.body.code, res.body.reason]).toEqual([
+      403,
+      "signing_policy_denied",
+      "sign_in_message",
+    ]);
+    expect(await apduCount()).toBe(before);
   });
 
   it("serializes two concurrent sign requests", async () => {

@@ -1,3 +1,4 @@
+import { normalizeDerivationPath, TRON_PATH_PATTERN } from "@tron-auth/shared/protocol";
 import { isTronAddress } from "@tron-auth/shared/siwt";
 import { z } from "zod";
 
@@ -39,6 +40,11 @@ const jwksJson = z
   .pipe(z.object({ keys: z.array(publicEd25519Jwk).min(1, "needs at least one key").max(8) }));
 
 const tronAddress = z.string().refine(isTronAddress, "not a valid TRON address");
+
+const bip44Path = z
+  .string()
+  .regex(TRON_PATH_PATTERN, "a TRON BIP-44 path like 44'/195'/0'/0/0")
+  .transform(normalizeDerivationPath);
 
 const commaList = z.string().transform((s) =>
   s
@@ -97,10 +103,12 @@ export const bridgeEnvSchema = z.object({
   WALLET_DRIVER: z.enum(["ledger", "software", "none"]).optional(),
   SOFTWARE_WALLET_MNEMONIC: z.string().min(1).optional(),
   ALLOW_SOFTWARE_WALLET_IN_PRODUCTION: bool.default(false),
-  WALLET_DEFAULT_PATH: z
-    .string()
-    .regex(/^(m\/)?44'\/195'\/\d+'\/\d+\/\d+$/, "a TRON BIP-44 path like 44'/195'/0'/0/0")
-    .default("44'/195'/0'/0/0"),
+  WALLET_DEFAULT_PATH: bip44Path.default("44'/195'/0'/0/0"),
+  /**
+   * Derivation paths a request may name besides WALLET_DEFAULT_PATH (comma-separated). Each path
+   * is another key on the device; default none, so requests can only use the default key.
+   */
+  WALLET_ALLOWED_PATHS: commaList.pipe(z.array(bip44Path)).default([]),
   WALLET_CONFIRM_TIMEOUT_SECONDS: positiveInt(60, 600),
   WALLET_ALLOWED_CONTRACT_TYPES: commaList.default(["TransferContract", "TriggerSmartContract"]),
   WALLET_ALLOWED_CONTRACTS: commaList.pipe(z.array(tronAddress)).default([]),

@@ -20,6 +20,12 @@ type WalletDeps = {
   now: () => Date;
 };
 
+/** The names a signed message may not contain: the sign-in domain and the login URI's host. */
+function serviceNames(config: BridgeEnv): string[] {
+  const uri = new URL(config.SIWT_URI);
+  return [...new Set([config.SIWT_DOMAIN, config.SIWT_DOMAIN.replace(/:\d+$/, ""), uri.host, uri.hostname])];
+}
+
 /** The signing stack for the configured driver, or undefined when the bridge has no wallet. */
 export function buildWallet(config: BridgeEnv, deps: WalletDeps) {
   const driver = config.WALLET_DRIVER ?? (config.ENABLE_HARDWARE_WALLET ? "ledger" : "none");
@@ -34,7 +40,7 @@ export function buildWallet(config: BridgeEnv, deps: WalletDeps) {
   }
   const connector = softwareDevice ? softwareConnector(softwareDevice) : ledgerConnector();
   const manager = new DeviceManager(connector, {
-    defaultPath: config.WALLET_DEFAULT_PATH.replace(/^m\//, ""),
+    defaultPath: config.WALLET_DEFAULT_PATH,
     confirmTimeoutMs: config.WALLET_CONFIRM_TIMEOUT_SECONDS * 1000,
     log: deps.log,
   });
@@ -48,6 +54,8 @@ export function buildWallet(config: BridgeEnv, deps: WalletDeps) {
       maxPerTransactionSun: config.WALLET_MAX_PER_TRANSACTION_SUN,
       maxPerDaySun: config.WALLET_MAX_PER_DAY_SUN,
     },
+    messages: { service: config.SIWT_DOMAIN, domains: serviceNames(config) },
+    allowedPaths: config.WALLET_ALLOWED_PATHS,
     spend: new SpendLedger(deps.db, config.WALLET_MAX_PER_DAY_SUN),
     users: deps.users,
     audit: deps.audit,

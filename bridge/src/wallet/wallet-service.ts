@@ -6,12 +6,15 @@ import { newId } from "../db/ids.ts";
 import { verifyTronMessageSignature } from "../tron/signature.ts";
 import type { UserStore } from "../users/store.ts";
 import { effectiveStatus } from "../users/user.ts";
+import { allowedPath } from "./derivation-paths.ts";
 import type { DeviceManager, WalletInfo } from "./device-manager.ts";
 import type { Trx } from "./ledger-modules.ts";
+import { type MessagePolicy, messageToSign } from "./message-policy.ts";
 import { checkTransaction, decodeTransaction, type SigningPolicy } from "./policy.ts";
 import type { SpendLedger } from "./spend-ledger.ts";
 
 export type Signer = { id: string; roles: readonly Role[]; requestId: string };
+export type SignedMessage = { address: string; signature: string; signedMessage: string };
 export type SignedTransaction = {
   txID: string;
   signature: string;
@@ -21,6 +24,9 @@ export type SignedTransaction = {
 type Deps = {
   device: DeviceManager;
   policy: SigningPolicy;
+  messages: MessagePolicy;
+  /** Paths besides the device's default that requests may name. */
+  allowedPaths: readonly string[];
   spend: SpendLedger;
   users: UserStore;
   audit: AuditStore;
@@ -56,12 +62,12 @@ export class WalletService {
 
   async signTransaction(signer: Signer, rawDataHex: string, path?: string): Promise<SignedTransaction> {
     const { policy, spend } = this.#d;
-    const derivation = path ?? this.#d.device.defaultPath;
-    await this.#admit(signer, "transaction", { path: derivation });
-    const tx = await this.#guard(signer, () => {
+    await this.#admit(signer, "transaction", { path: path ?? this.#d.device.defaultPath });
+    const { derivation, tx } = await this.#guard(signer, () => {
+      const derivation = this.#path(path);
       const decoded = decodeTransaction(rawDataHex, policy);
       checkTransaction(decoded, policy);
-      return decoded;
+      return { derivation, tx: decoded };
     });
     const signature = await this.#onDevice(
       signer,
@@ -87,21 +93,29 @@ export class WalletService {
     };
   }
 
-  async signMessage(
-    signer: Signer,
-    message: string,
-    path?: string,
-  ): Promise<{ address: string; signature: string }> {
-    const derivation = path ?? this.#d.device.defaultPath;
-    await this.#admit(signer, "message", { path: derivation });
-    return this.#onDevice(signer, { kind: "message", length: message.length }, async (trx) => {
+  /**
+   * Signs the caller's text inside the service's envelope (see shared/src/protocol/signed-message)
+   * and returns the exact signed text with the signature.
+   */
+  async signMessage(signer: Signer, text: string, path?: string): Promise<SignedMessage> {
+    await this.#admit(signer, "message", { path: path ?? this.#d.device.defaultPath });
+    const { derivation, message } = await this.#guard(signer, () => ({
+      derivation: this.#path(path),
+      message: messageToSign(text, this.#d.messages, { user: signer.id, request: signer.requestId }),
+    }));
+    return this.#onDevice(signer, { kind: "message", length: text.length }, async (trx) => {
       const { address } = await trx.getAddress(derivation);
-      const signature = `0x${await trx.signPersonalMessage(derivation, Buffer.from(message, "utf8").toString("hex"))}`;
+      const hex = Buffer.from(message, "utf8").toString("hex");
+      const signature = `0x${await trx.signPersonalMessage(derivation, hex)}`;
       if (!verifyTronMessageSignature(message, signature, address).ok) {
         throw new Error("device message signature does not verify");
       }
-      return { address, signature };
+      return { address, signature, signedMessage: message };
     });
+  }
+
+  #path(requested: string | undefined): string {
+    return allowedPath(requested, { default: this.#d.device.defaultPath, allowed: this.#d.allowedPaths });
   }
 
   /** The stored roles must still allow signing, and no lockdown may freeze it. */

@@ -43,7 +43,11 @@ export async function bridgeJson<T extends core.$ZodType>(
     });
   }
   const problem = problemSchema.safeParse(json);
-  if (problem.success) throw new AppError(problem.data.code, problem.data.detail);
+  if (problem.success) {
+    // The policy's `reason` (e.g. per_day_cap) tells the client what to change; nothing else passes.
+    const { code, detail, reason } = problem.data;
+    throw new AppError(code, detail, typeof reason === "string" ? { reason } : {});
+  }
   // A 5xx without a problem document is a proxy or crash in between: the bridge is unavailable.
   throw new AppError("bridge_unavailable", "The bridge answered unexpectedly.", { retryAfter: 30 });
 }

@@ -1,4 +1,13 @@
 import { AppError } from "@tron-auth/shared/problems";
+import {
+  derivationPathSchema,
+  rawDataHexSchema,
+  type SignTransactionCall,
+  signedMessageSchema,
+  signedTransactionSchema,
+  signMessageCallSchema,
+  walletInfoSchema,
+} from "@tron-auth/shared/protocol";
 import type { Context } from "hono";
 import * as z from "zod/mini";
 import { lockdown } from "../admin/lockdown.ts";
@@ -13,17 +22,15 @@ const TAG = "wallet";
 /** Signing needs a sign-in this recent: a stolen long-lived session cannot sign. */
 const RECENT_LOGIN_MS = 10 * 60_000;
 
-const hexBytes = (max: number) =>
-  z.string().check(z.regex(/^(?:[0-9a-fA-F]{2})+$/, "hex bytes"), z.maxLength(max));
-const path = z.optional(z.string().check(z.maxLength(64)));
+const path = z.optional(derivationPathSchema);
 const transactionInput = z.object({
-  raw_data_hex: hexBytes(131_072),
+  raw_data_hex: rawDataHexSchema,
   txID: z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/i))),
 });
 const signTransactionRequest = z
   .strictObject({
     transaction: z.optional(transactionInput),
-    rawDataHex: z.optional(hexBytes(131_072)),
+    rawDataHex: z.optional(rawDataHexSchema),
     path,
   })
   .check(
@@ -32,22 +39,6 @@ const signTransactionRequest = z
       "send exactly one of transaction or rawDataHex",
     ),
   );
-const signMessageRequest = z.strictObject({
-  message: z.string().check(z.minLength(1), z.maxLength(8_192)),
-  path,
-});
-const walletInfo = z.object({
-  status: z.string(),
-  driver: z.string(),
-  appVersion: z.nullable(z.string()),
-  address: z.nullable(z.string()),
-});
-const signedTransaction = z.object({
-  txID: z.string(),
-  signature: z.string(),
-  signedTransaction: z.object({ txID: z.string(), raw_data_hex: z.string(), signature: z.array(z.string()) }),
-});
-const signedMessage = z.object({ address: z.string(), signature: z.string() });
 
 const actor = (c: Context<AppEnv>) => ({
   sub: c.var.auth.userId,
@@ -92,11 +83,15 @@ export function registerWalletRoutes(define: Define): void {
       tag: TAG,
       status: 200,
       summary: "Wallet device status",
-      response: walletInfo,
+      response: walletInfoSchema,
     },
     async (c) =>
       c.json(
-        await bridgeJson(c.env, actor(c), { method: "GET", path: "/internal/v1/wallet", schema: walletInfo }),
+        await bridgeJson(c.env, actor(c), {
+          method: "GET",
+          path: "/internal/v1/wallet",
+          schema: walletInfoSchema,
+        }),
       ),
   );
 
@@ -109,7 +104,7 @@ export function registerWalletRoutes(define: Define): void {
       status: 200,
       summary: "Sign a TRON transaction on the device",
       body: signTransactionRequest,
-      response: signedTransaction,
+      response: signedTransactionSchema,
     },
     async (c) => {
       const body = await jsonBody(c, signTransactionRequest);
@@ -118,12 +113,12 @@ export function registerWalletRoutes(define: Define): void {
         throw new AppError("validation_failed", "transaction.txID is not the SHA-256 of raw_data_hex.");
       }
       await admitSigning(c, "transaction");
-      const payload = { rawDataHex, ...(body.path ? { path: body.path } : {}) };
+      const payload: SignTransactionCall = { rawDataHex, ...(body.path ? { path: body.path } : {}) };
       return c.json(
         await bridgeJson(c.env, actor(c), {
           method: "POST",
           path: "/internal/v1/wallet/sign-transaction",
-          schema: signedTransaction,
+          schema: signedTransactionSchema,
           payload,
         }),
       );
@@ -137,18 +132,18 @@ export function registerWalletRoutes(define: Define): void {
       access: needs("wallet:sign", true),
       tag: TAG,
       status: 200,
-      summary: "Sign a message (TIP-191) on the device",
-      body: signMessageRequest,
-      response: signedMessage,
+      summary: "Sign a message (TIP-191) on the device, inside the service's envelope",
+      body: signMessageCallSchema,
+      response: signedMessageSchema,
     },
     async (c) => {
-      const body = await jsonBody(c, signMessageRequest);
+      const body = await jsonBody(c, signMessageCallSchema);
       await admitSigning(c, "message");
       return c.json(
         await bridgeJson(c.env, actor(c), {
           method: "POST",
           path: "/internal/v1/wallet/sign-message",
-          schema: signedMessage,
+          schema: signedMessageSchema,
           payload: body,
         }),
       );
