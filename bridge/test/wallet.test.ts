@@ -117,7 +117,7 @@ describe("wallet through the bridge, on the software device with the real hw-app
     });
   }
 
-  it("refuses by policy before the device is touched: amount cap, unlisted contract, day cap", async () => {
+  it("refuses by policy before the device is touched: amount cap, unlisted contract, 24-hour cap", async () => {
     const before = device().apduCount;
     const over = await signTx(transferHex({ amountSun: 5_000_001 }));
     expect([over.status, over.body.code, over.body.reason]).toEqual([
@@ -129,10 +129,10 @@ describe("wallet through the bridge, on the software device with the real hw-app
     expect([unlisted.status, unlisted.body.reason]).toEqual([403, "contract_not_allowed"]);
     expect(device().apduCount).toBe(before);
     expect((await signTx(triggerHex({ contract: USDT }))).status).toBe(200);
-    // Day cap 8 TRX: 5 more fit after what the tests above signed; the next 5 would cross it.
+    // 24-hour cap 8 TRX: 5 more fit after what the tests above signed; the next 5 would cross it.
     expect((await signTx(transferHex({ amountSun: 5_000_000 }))).status).toBe(200);
     const day = await signTx(transferHex({ amountSun: 5_000_000 }));
-    expect([day.status, day.body.reason]).toEqual([403, "per_day_cap"]);
+    expect([day.status, day.body.reason]).toEqual([403, "per_24h_cap"]);
   });
 
   it("refuses callers without wallet:sign, and a token whose roles are stale", async () => {

@@ -24,6 +24,7 @@ export function loadBridgeConfig(env: Record<string, string | undefined>): Bridg
     problems.push("UPSTASH_REDIS_REST_TOKEN: required when UPSTASH_REDIS_REST_URL is set");
   }
   problems.push(...walletProblems(present));
+  if (parsed.success) problems.push(...overlapProblems(parsed.data));
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   return parsed.data;
 }
@@ -41,4 +42,12 @@ function walletProblems(env: Record<string, string | undefined>): string[] {
     );
   }
   return problems;
+}
+
+/** A contract both decoded as a token and signed blindly would be ambiguous: refuse the setup. */
+function overlapProblems(config: BridgeEnv): string[] {
+  const tokens = new Set(config.WALLET_TOKENS.map((t) => t.address));
+  return config.WALLET_ALLOWED_CONTRACTS.filter((a) => tokens.has(a)).map(
+    (a) => `WALLET_ALLOWED_CONTRACTS: ${a} is also in WALLET_TOKENS; list a token only there`,
+  );
 }

@@ -1,6 +1,7 @@
 import { normalizeDerivationPath, TRON_PATH_PATTERN } from "@tron-auth/shared/protocol";
-import { isTronAddress } from "@tron-auth/shared/siwt";
 import { z } from "zod";
+import { jsonText, tronAddress } from "./fields.ts";
+import { walletTokensJson } from "./wallet-tokens.ts";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -27,19 +28,9 @@ const publicEd25519Jwk = z
   })
   .transform(({ kty, crv, x, kid }) => ({ kty, crv, x, kid, alg: "EdDSA", use: "sig" }));
 
-const jwksJson = z
-  .string()
-  .transform((s, ctx) => {
-    try {
-      return JSON.parse(s) as unknown;
-    } catch {
-      ctx.addIssue({ code: "custom", message: "not valid JSON" });
-      return z.NEVER;
-    }
-  })
-  .pipe(z.object({ keys: z.array(publicEd25519Jwk).min(1, "needs at least one key").max(8) }));
-
-const tronAddress = z.string().refine(isTronAddress, "not a valid TRON address");
+const jwksJson = jsonText.pipe(
+  z.object({ keys: z.array(publicEd25519Jwk).min(1, "needs at least one key").max(8) }),
+);
 
 const bip44Path = z
   .string()
@@ -111,7 +102,14 @@ export const bridgeEnvSchema = z.object({
   WALLET_ALLOWED_PATHS: commaList.pipe(z.array(bip44Path)).default([]),
   WALLET_CONFIRM_TIMEOUT_SECONDS: positiveInt(60, 600),
   WALLET_ALLOWED_CONTRACT_TYPES: commaList.default(["TransferContract", "TriggerSmartContract"]),
+  /**
+   * Contracts whose calls are signed without decoding them (comma-separated base58): only the TRX
+   * they carry is capped, and calls with a TRC-20 selector are refused (list tokens in
+   * WALLET_TOKENS instead). A contract may not be in both.
+   */
   WALLET_ALLOWED_CONTRACTS: commaList.pipe(z.array(tronAddress)).default([]),
+  /** Allowlisted TRC-20 tokens (JSON array, see wallet-tokens.ts): decoded calls, capped per token. */
+  WALLET_TOKENS: walletTokensJson.default([]),
   WALLET_MAX_PER_TRANSACTION_SUN: z.coerce
     .number()
     .int()

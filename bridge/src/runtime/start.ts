@@ -73,7 +73,7 @@ export async function startBridge(config: BridgeEnv, log: Logger): Promise<Runni
         })
       : undefined;
     if (!redis) log.warn("UPSTASH_REDIS_REST_URL not set: the worker's audit outbox is not drained");
-    const wallet = buildWallet(config, { db: database.db, users, audit, redis, log, now });
+    const wallet = await buildWallet(config, { db: database.db, users, audit, redis, log, now });
     const probes = bridgeProbes({
       db: database,
       purge,

@@ -27,7 +27,7 @@ function serviceNames(config: BridgeEnv): string[] {
 }
 
 /** The signing stack for the configured driver, or undefined when the bridge has no wallet. */
-export function buildWallet(config: BridgeEnv, deps: WalletDeps) {
+export async function buildWallet(config: BridgeEnv, deps: WalletDeps) {
   const driver = config.WALLET_DRIVER ?? (config.ENABLE_HARDWARE_WALLET ? "ledger" : "none");
   if (driver === "none") return undefined;
   let softwareDevice: SoftwareTronDevice | undefined;
@@ -46,17 +46,20 @@ export function buildWallet(config: BridgeEnv, deps: WalletDeps) {
   });
   void manager.refresh();
   const redis = deps.redis;
+  const spend = new SpendLedger(deps.db);
+  await spend.ensureIndexes();
   const service = new WalletService({
     device: manager,
     policy: {
       allowedTypes: config.WALLET_ALLOWED_CONTRACT_TYPES,
       allowedContracts: config.WALLET_ALLOWED_CONTRACTS,
-      maxPerTransactionSun: config.WALLET_MAX_PER_TRANSACTION_SUN,
-      maxPerDaySun: config.WALLET_MAX_PER_DAY_SUN,
+      tokens: config.WALLET_TOKENS,
+      maxPerTransactionSun: BigInt(config.WALLET_MAX_PER_TRANSACTION_SUN),
+      maxPer24hSun: BigInt(config.WALLET_MAX_PER_DAY_SUN),
     },
     messages: { service: config.SIWT_DOMAIN, domains: serviceNames(config) },
     allowedPaths: config.WALLET_ALLOWED_PATHS,
-    spend: new SpendLedger(deps.db, config.WALLET_MAX_PER_DAY_SUN),
+    spend,
     users: deps.users,
     audit: deps.audit,
     // Without Redis the worker's check is the only one; with it, an unreadable state freezes.

@@ -10,8 +10,10 @@ import { allowedPath } from "./derivation-paths.ts";
 import type { DeviceManager, WalletInfo } from "./device-manager.ts";
 import type { Trx } from "./ledger-modules.ts";
 import { type MessagePolicy, messageToSign } from "./message-policy.ts";
-import { checkTransaction, decodeTransaction, type SigningPolicy } from "./policy.ts";
+import { checkTransaction, type SigningPolicy } from "./policy.ts";
 import type { SpendLedger } from "./spend-ledger.ts";
+import { decodeTransaction } from "./transaction-decoder.ts";
+import { summarizeTransaction } from "./transaction-summary.ts";
 
 export type Signer = { id: string; roles: readonly Role[]; requestId: string };
 export type SignedMessage = { address: string; signature: string; signedMessage: string };
@@ -63,29 +65,28 @@ export class WalletService {
   async signTransaction(signer: Signer, rawDataHex: string, path?: string): Promise<SignedTransaction> {
     const { policy, spend } = this.#d;
     await this.#admit(signer, "transaction", { path: path ?? this.#d.device.defaultPath });
-    const { derivation, tx } = await this.#guard(signer, () => {
-      const derivation = this.#path(path);
-      const decoded = decodeTransaction(rawDataHex, policy);
-      checkTransaction(decoded, policy);
-      return { derivation, tx: decoded };
-    });
-    const signature = await this.#onDevice(
-      signer,
-      { txID: tx.txID, type: tx.type, amountSun: tx.amountSun },
-      async (trx) => {
-        const day = await this.#guard(signer, () => spend.reserve(tx.amountSun, this.#d.now()));
-        try {
-          const { address } = await trx.getAddress(derivation);
-          const sig = await trx.signTransaction(derivation, rawDataHex, []);
-          if (recoverAddress(tx.txID, sig) !== address)
-            throw new Error("device signature does not recover to its address");
-          return sig;
-        } catch (error) {
-          await spend.release(day, tx.amountSun);
-          throw error;
-        }
-      },
+    const tx = await this.#guard(signer, { rawBytes: rawDataHex.length / 2 }, () =>
+      decodeTransaction(rawDataHex),
     );
+    // Every later audit event of this signature says, decoded, what it would do.
+    const details = { txID: tx.txID, summary: summarizeTransaction(tx, policy.tokens) };
+    const { derivation, spends } = await this.#guard(signer, details, () => ({
+      derivation: this.#path(path),
+      spends: checkTransaction(tx, policy),
+    }));
+    const signature = await this.#onDevice(signer, details, async (trx) => {
+      const held = await this.#guard(signer, details, () => spend.reserve(spends, this.#d.now()));
+      try {
+        const { address } = await trx.getAddress(derivation);
+        const sig = await trx.signTransaction(derivation, rawDataHex, []);
+        if (recoverAddress(tx.txID, sig) !== address)
+          throw new Error("device signature does not recover to its address");
+        return sig;
+      } catch (error) {
+        await spend.release(held);
+        throw error;
+      }
+    });
     return {
       txID: tx.txID,
       signature,
@@ -99,7 +100,7 @@ export class WalletService {
    */
   async signMessage(signer: Signer, text: string, path?: string): Promise<SignedMessage> {
     await this.#admit(signer, "message", { path: path ?? this.#d.device.defaultPath });
-    const { derivation, message } = await this.#guard(signer, () => ({
+    const { derivation, message } = await this.#guard(signer, { kind: "message" }, () => ({
       derivation: this.#path(path),
       message: messageToSign(text, this.#d.messages, { user: signer.id, request: signer.requestId }),
     }));
@@ -133,13 +134,14 @@ export class WalletService {
     }
   }
 
-  /** Policy refusals are audited with their reason, then passed on. */
-  async #guard<T>(signer: Signer, check: () => T | Promise<T>): Promise<T> {
+  /** Policy refusals are audited with their reason and what was asked, then passed on. */
+  async #guard<T>(signer: Signer, details: Record<string, unknown>, check: () => T | Promise<T>): Promise<T> {
     try {
       return await check();
     } catch (error) {
       if (error instanceof AppError && error.problem.code === "signing_policy_denied") {
         await this.#record(signer, "wallet_policy_denied", "denied", {
+          ...details,
           reason: error.problem.reason ?? "policy",
         });
       }
