@@ -117,6 +117,12 @@ describe("bridge configuration", () => {
     expect(() =>
       loadBridgeConfig({ ...valid, WALLET_ALLOWED_PATHS: "44'/195'/1'/0/0,44'/60'/0'/0/0" }),
     ).toThrow(/WALLET_ALLOWED_PATHS/);
+    expect(() =>
+      loadBridgeConfig({
+        ...valid,
+        WALLET_ALLOWED_CONTRACT_TYPES: "TransferContract,FreezeBalanceV2Contract",
+      }),
+    ).toThrow(/WALLET_ALLOWED_CONTRACT_TYPES/);
   });
 
   it("reads WALLET_TOKENS into token rules with bigint caps and safe defaults", () => {

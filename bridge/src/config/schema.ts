@@ -1,5 +1,6 @@
 import { normalizeDerivationPath, TRON_PATH_PATTERN } from "@tron-auth/shared/protocol";
 import { z } from "zod";
+import { DECODABLE_TYPES, type DecodableType } from "../wallet/transaction-decoder.ts";
 import { jsonText, tronAddress } from "./fields.ts";
 import { walletTokensJson } from "./wallet-tokens.ts";
 
@@ -101,7 +102,10 @@ export const bridgeEnvSchema = z.object({
    */
   WALLET_ALLOWED_PATHS: commaList.pipe(z.array(bip44Path)).default([]),
   WALLET_CONFIRM_TIMEOUT_SECONDS: positiveInt(60, 600),
-  WALLET_ALLOWED_CONTRACT_TYPES: commaList.default(["TransferContract", "TriggerSmartContract"]),
+  /** Contract types the device may sign; only those the policy can decode exist. */
+  WALLET_ALLOWED_CONTRACT_TYPES: commaList
+    .pipe(z.array(z.enum(Object.keys(DECODABLE_TYPES) as [DecodableType, ...DecodableType[]])))
+    .default(["TransferContract", "TriggerSmartContract"]),
   /**
    * Contracts whose calls are signed without decoding them (comma-separated base58): only the TRX
    * they carry is capped, and calls with a TRC-20 selector are refused (list tokens in

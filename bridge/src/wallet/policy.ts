@@ -84,3 +84,12 @@ function tokenSpends(data: string, token: TokenRule): Spend[] {
     ? [{ asset: token.address, amount: call.amount, cap24h: token.maxPer24h, reason: "token_per_24h_cap" }]
     : [];
 }
+
+/** The device signs with the key of `path`; a transaction owned by another account is not its to sign. */
+export function checkOwner(tx: DecodedTransaction, deviceAddress: string): void {
+  if (tx.contract.owner !== deviceAddress)
+    throw policyDenied(
+      "owner_mismatch",
+      "The transaction's owner is not the device's address for this path.",
+    );
+}

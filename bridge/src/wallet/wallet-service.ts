@@ -10,7 +10,7 @@ import { allowedPath } from "./derivation-paths.ts";
 import type { DeviceManager, WalletInfo } from "./device-manager.ts";
 import type { Trx } from "./ledger-modules.ts";
 import { type MessagePolicy, messageToSign } from "./message-policy.ts";
-import { checkTransaction, type SigningPolicy } from "./policy.ts";
+import { checkOwner, checkTransaction, type SigningPolicy } from "./policy.ts";
 import type { SpendLedger } from "./spend-ledger.ts";
 import { decodeTransaction } from "./transaction-decoder.ts";
 import { summarizeTransaction } from "./transaction-summary.ts";
@@ -78,6 +78,7 @@ export class WalletService {
       const held = await this.#guard(signer, details, () => spend.reserve(spends, this.#d.now()));
       try {
         const { address } = await trx.getAddress(derivation);
+        await this.#guard(signer, details, () => checkOwner(tx, address));
         const sig = await trx.signTransaction(derivation, rawDataHex, []);
         if (recoverAddress(tx.txID, sig) !== address)
           throw new Error("device signature does not recover to its address");
