@@ -143,4 +143,12 @@ describe("TRC-20 calls to allowlisted tokens: decoded, capped in the token's uni
       "contract_not_allowed",
     );
   });
+
+  it("reserves atomically: of two concurrent transfers that together cross the window, one is signed", async () => {
+    // TOK: 10 of its 20 per 24 hours were signed above.
+    const both = await Promise.all(
+      [payee, attacker].map((to) => w.signTx(triggerHex({ contract: TOK, data: transfer(to, 10n) }))),
+    );
+    expect(both.map((r) => r.body.reason ?? r.status).sort()).toEqual([200, "token_per_24h_cap"].sort());
+  });
 });
