@@ -93,7 +93,13 @@ describe("bridge configuration", () => {
   });
 
   it("refuses the software wallet in production unless the override is set, and needs its mnemonic", () => {
-    const software = { ...valid, WALLET_DRIVER: "software", SOFTWARE_WALLET_MNEMONIC: "abandon about" };
+    const software = {
+      ...valid,
+      WALLET_DRIVER: "software",
+      SOFTWARE_WALLET_MNEMONIC: "abandon about",
+      UPSTASH_REDIS_REST_URL: "https://db.upstash.io",
+      UPSTASH_REDIS_REST_TOKEN: "t",
+    };
     expect(() => loadBridgeConfig(software)).toThrow(/refused with NODE_ENV=production/);
     expect(loadBridgeConfig({ ...software, ALLOW_SOFTWARE_WALLET_IN_PRODUCTION: "true" }).WALLET_DRIVER).toBe(
       "software",
@@ -183,5 +189,23 @@ describe("bridge configuration", () => {
     expect(() => loadBridgeConfig({ ...valid, WALLET_TOKENS: "[{" })).toThrow(
       /WALLET_TOKENS: not valid JSON/,
     );
+  });
+
+  it("needs Redis in production when a wallet is enabled: the freeze is read where the device signs", () => {
+    for (const wallet of [{ WALLET_DRIVER: "ledger" }, { ENABLE_HARDWARE_WALLET: "true" }]) {
+      expect(() => loadBridgeConfig({ ...valid, ...wallet })).toThrow(
+        /UPSTASH_REDIS_REST_URL: required in production/,
+      );
+      expect(
+        loadBridgeConfig({
+          ...valid,
+          ...wallet,
+          UPSTASH_REDIS_REST_URL: "https://db.upstash.io",
+          UPSTASH_REDIS_REST_TOKEN: "t",
+        }),
+      ).toBeDefined();
+      expect(loadBridgeConfig({ ...valid, ...wallet, NODE_ENV: "development" })).toBeDefined();
+    }
+    expect(loadBridgeConfig(valid).WALLET_DRIVER).toBeUndefined();
   });
 });

@@ -52,6 +52,7 @@ describe("wallet through the bridge, on the software device with the real hw-app
       driver: "software",
       appVersion: "0.5.0",
       address: TEST_ADDRESS,
+      pending: 0,
     });
   });
 

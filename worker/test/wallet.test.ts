@@ -43,6 +43,7 @@ describe("wallet signing end to end: workerd -> mTLS -> bridge -> software Ledge
       driver: "software",
       appVersion: "0.5.0",
       address: TEST_ADDRESS,
+      pending: 0,
     });
   });
 
@@ -148,5 +149,34 @@ describe("wallet signing end to end: workerd -> mTLS -> bridge -> software Ledge
     }
     expect(await apduCount()).toBe(before);
     expect((await signMsg("after lockdown")).status).toBe(200);
+  });
+
+  it("refuses when the freeze cannot be read (503) or its record is malformed (423); the bridge is never asked", async () => {
+    // Another Redis database, which the bridge does not read: a worker that failed open here would
+    // have the bridge sign (200), not refuse.
+    const env = { UPSTASH_REDIS_REST_URL: ctx.isolatedUpstashUrl };
+    const redis = (args: string[]) =>
+      fetch(ctx.isolatedUpstashUrl, {
+        method: "POST",
+        headers: { authorization: `Bearer ${ctx.upstashToken}` },
+        body: JSON.stringify(args),
+      });
+    const sa = await superAdmin({ env });
+    const sign = () =>
+      call("/v1/wallet/sign-message", { token: sa.accessToken, body: { message: "m" }, env });
+    const before = await apduCount();
+    try {
+      await redis(["SET", "ta:lockdown", "not a hash"]); // every HGETALL now fails (WRONGTYPE)
+      const unreadable = await sign();
+      expect([unreadable.status, unreadable.body.code]).toEqual([503, "service_unavailable"]);
+      await redis(["DEL", "ta:lockdown"]);
+      await redis(["HSET", "ta:lockdown", "signing", "0"]); // written by someone else, half a record
+      const malformed = await sign();
+      expect([malformed.status, malformed.body.code]).toEqual([423, "signing_frozen"]);
+    } finally {
+      await redis(["DEL", "ta:lockdown"]);
+    }
+    expect(await apduCount()).toBe(before);
+    expect((await sign()).status).toBe(200);
   });
 });

@@ -29,14 +29,32 @@ export function loadBridgeConfig(env: Record<string, string | undefined>): Bridg
   return parsed.data;
 }
 
+const isTrue = (v: string | undefined) => ["true", "1", "yes"].includes(v ?? "");
+const isProduction = (env: Record<string, string | undefined>) =>
+  (env.NODE_ENV ?? "production") === "production";
+
 function walletProblems(env: Record<string, string | undefined>): string[] {
+  return [...freezeProblems(env), ...softwareWalletProblems(env)];
+}
+
+/**
+ * The lockdown freeze is read from Redis where the device signs; without Redis a freeze engaged
+ * while a request waits for the device would not stop it, so production requires it.
+ */
+function freezeProblems(env: Record<string, string | undefined>): string[] {
+  const enabled = env.WALLET_DRIVER ? env.WALLET_DRIVER !== "none" : isTrue(env.ENABLE_HARDWARE_WALLET);
+  if (!enabled || !isProduction(env) || env.UPSTASH_REDIS_REST_URL) return [];
+  return [
+    "UPSTASH_REDIS_REST_URL: required in production with a wallet (the lockdown freeze is read from it)",
+  ];
+}
+
+function softwareWalletProblems(env: Record<string, string | undefined>): string[] {
   if (env.WALLET_DRIVER !== "software") return [];
   const problems: string[] = [];
   if (!env.SOFTWARE_WALLET_MNEMONIC)
     problems.push("SOFTWARE_WALLET_MNEMONIC: required with WALLET_DRIVER=software");
-  const production = (env.NODE_ENV ?? "production") === "production";
-  const override = ["true", "1", "yes"].includes(env.ALLOW_SOFTWARE_WALLET_IN_PRODUCTION ?? "");
-  if (production && !override) {
+  if (isProduction(env) && !isTrue(env.ALLOW_SOFTWARE_WALLET_IN_PRODUCTION)) {
     problems.push(
       "WALLET_DRIVER: the software wallet is for tests and development; refused with NODE_ENV=production (set ALLOW_SOFTWARE_WALLET_IN_PRODUCTION=true to override, loudly)",
     );

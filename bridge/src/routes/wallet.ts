@@ -20,7 +20,9 @@ export function walletRoutes(wallet: WalletService | undefined) {
   return new Hono<BridgeEnv>()
     .get("/internal/v1/wallet", requirePermission("wallet:read"), (c) =>
       c.json(
-        wallet ? wallet.info() : { status: "disabled", driver: "none", appVersion: null, address: null },
+        wallet
+          ? wallet.info()
+          : { status: "disabled", driver: "none", appVersion: null, address: null, pending: 0 },
       ),
     )
     .post("/internal/v1/wallet/sign-transaction", requirePermission("wallet:sign"), async (c) => {

@@ -1,4 +1,3 @@
-import { LOCKDOWN_KEY, LOCKDOWN_SIGNING_FIELD } from "@tron-auth/shared/protocol";
 import type { Redis } from "@upstash/redis";
 import type { Db } from "mongodb";
 import type { Logger } from "pino";
@@ -7,6 +6,7 @@ import type { BridgeEnv } from "../config/schema.ts";
 import type { UserStore } from "../users/store.ts";
 import { ledgerConnector, softwareConnector } from "../wallet/connectors.ts";
 import { DeviceManager } from "../wallet/device-manager.ts";
+import { freezeReader } from "../wallet/lockdown-freeze.ts";
 import { SoftwareTronDevice } from "../wallet/software-device.ts";
 import { SpendLedger } from "../wallet/spend-ledger.ts";
 import { WalletService } from "../wallet/wallet-service.ts";
@@ -30,6 +30,8 @@ function serviceNames(config: BridgeEnv): string[] {
 export async function buildWallet(config: BridgeEnv, deps: WalletDeps) {
   const driver = config.WALLET_DRIVER ?? (config.ENABLE_HARDWARE_WALLET ? "ledger" : "none");
   if (driver === "none") return undefined;
+  const spend = new SpendLedger(deps.db);
+  await spend.ensureIndexes();
   let softwareDevice: SoftwareTronDevice | undefined;
   if (driver === "software") {
     if (config.NODE_ENV === "production")
@@ -45,9 +47,6 @@ export async function buildWallet(config: BridgeEnv, deps: WalletDeps) {
     log: deps.log,
   });
   void manager.refresh();
-  const redis = deps.redis;
-  const spend = new SpendLedger(deps.db);
-  await spend.ensureIndexes();
   const service = new WalletService({
     device: manager,
     policy: {
@@ -62,15 +61,7 @@ export async function buildWallet(config: BridgeEnv, deps: WalletDeps) {
     spend,
     users: deps.users,
     audit: deps.audit,
-    // Without Redis the worker's check is the only one; with it, an unreadable state freezes.
-    frozen: async () => {
-      if (!redis) return false;
-      try {
-        return String(await redis.hget(LOCKDOWN_KEY, LOCKDOWN_SIGNING_FIELD)) === "1";
-      } catch {
-        return true;
-      }
-    },
+    frozen: freezeReader(deps.redis),
     now: deps.now,
   });
   return { service, manager, softwareDevice };

@@ -26,6 +26,7 @@ export class SoftwareTronDevice extends Transport {
   #tx: { path: string; chunks: Buffer[] } | undefined;
   #message: { path: string; length: number; chunks: Buffer[] } | undefined;
   #hanging: (() => void) | undefined;
+  #hold: { reached: () => void; released: Promise<void> } | undefined;
   apduCount = 0;
 
   constructor(mnemonic: string) {
@@ -40,6 +41,18 @@ export class SoftwareTronDevice extends Transport {
   /** The next confirmation never comes (the user walked away); ended only by closing the transport. */
   hangNext(): void {
     this.#hangNext = true;
+  }
+  /**
+   * The next confirmation takes as long as the test wants (a person reading the screen slowly):
+   * `reached` resolves when the device waits for the buttons, `release()` presses them.
+   */
+  holdNext(): { reached: Promise<void>; release(): void } {
+    let reached!: () => void;
+    let release!: () => void;
+    const reachedP = new Promise<void>((r) => (reached = r));
+    const released = new Promise<void>((r) => (release = r));
+    this.#hold = { reached, released };
+    return { reached: reachedP, release };
   }
   lock(): void {
     this.#mode = "locked";
@@ -127,6 +140,12 @@ export class SoftwareTronDevice extends Transport {
     if (this.#rejectNext) {
       this.#rejectNext = false;
       return SW.userRejected;
+    }
+    const hold = this.#hold;
+    if (hold) {
+      this.#hold = undefined;
+      hold.reached();
+      await hold.released;
     }
     if (this.#hangNext) {
       this.#hangNext = false;

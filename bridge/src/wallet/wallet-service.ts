@@ -105,7 +105,8 @@ export class WalletService {
       derivation: this.#path(path),
       message: messageToSign(text, this.#d.messages, { user: signer.id, request: signer.requestId }),
     }));
-    return this.#onDevice(signer, { kind: "message", length: text.length }, async (trx) => {
+    const summary = { type: "message", length: text.length, text: text.slice(0, 256) };
+    return this.#onDevice(signer, { kind: "message", summary }, async (trx) => {
       const { address } = await trx.getAddress(derivation);
       const hex = Buffer.from(message, "utf8").toString("hex");
       const signature = `0x${await trx.signPersonalMessage(derivation, hex)}`;
@@ -129,8 +130,12 @@ export class WalletService {
       await this.#record(signer, "wallet_policy_denied", "denied", { kind, reason: "not_allowed" });
       throw new AppError("forbidden", "Your account cannot sign.");
     }
+    await this.#refuseIfFrozen(signer, { kind });
+  }
+
+  async #refuseIfFrozen(signer: Signer, details: Record<string, unknown>): Promise<void> {
     if (await this.#d.frozen()) {
-      await this.#record(signer, "wallet_policy_denied", "denied", { kind, reason: "lockdown" });
+      await this.#record(signer, "wallet_policy_denied", "denied", { ...details, reason: "lockdown" });
       throw new AppError("signing_frozen", "Signing is frozen by a lockdown.");
     }
   }
@@ -156,12 +161,18 @@ export class WalletService {
     op: (trx: Trx) => Promise<T>,
   ): Promise<T> {
     try {
-      const result = await this.#d.device.use(op);
+      const result = await this.#d.device.use(async (trx) => {
+        // Checked again here: a lockdown engaged while this operation waited in the queue (behind
+        // a long confirmation) must stop it before the device sees it.
+        await this.#refuseIfFrozen(signer, details);
+        return op(trx);
+      });
       await this.#record(signer, "wallet_sign_approved", "success", details);
       return result;
     } catch (error) {
       const code = error instanceof AppError ? error.problem.code : "device_error";
-      if (code !== "signing_policy_denied")
+      // Policy denials and the freeze were audited where they were decided.
+      if (code !== "signing_policy_denied" && code !== "signing_frozen")
         await this.#record(signer, "wallet_sign_refused", "failure", { ...details, reason: code });
       throw error;
     }

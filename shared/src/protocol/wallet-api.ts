@@ -35,6 +35,8 @@ export const walletInfoSchema = z.object({
   driver: z.string(),
   appVersion: z.nullable(z.string()),
   address: z.nullable(z.string()),
+  /** Operations running on the device or queued for it (a person may be confirming one). */
+  pending: z.int().check(z.nonnegative()),
 });
 
 export const signedTransactionSchema = z.object({

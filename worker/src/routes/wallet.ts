@@ -63,7 +63,7 @@ async function admitSigning(c: Context<AppEnv>, kind: string): Promise<void> {
       new AppError("reauth_required", "Sign in again (within 10 minutes) to sign."),
     );
   }
-  if ((await lockdown.read(c.env)).signing) {
+  if (await lockdown.signingFrozen(c.env)) {
     throw await denied("lockdown", new AppError("signing_frozen", "Signing is frozen by a lockdown."));
   }
 }
