@@ -37,13 +37,25 @@ type Deps = {
   now(): Date;
 };
 
-/** secp256k1 recovery of the signer of a 32-byte digest, as a TRON address. */
-function recoverAddress(digestHex: string, signatureHex: string): string {
-  const sig = Buffer.from(signatureHex.replace(/^0x/, ""), "hex");
-  const v = sig[64] ?? 0;
-  const normalized = Buffer.concat([sig.subarray(0, 64), Buffer.from([v < 27 ? v + 27 : v])]);
-  const eth = utils.ethersUtils.recoverAddress(`0x${digestHex}`, `0x${normalized.toString("hex")}`);
-  return TronWeb.address.fromHex(`41${eth.slice(2)}`);
+/**
+ * The device answered with a signature that is not its own key's over these bytes: a fault or a
+ * tampered device. Nothing is released; the caller learns only that it failed.
+ */
+const invalidSignature = () =>
+  new AppError("wallet_signature_invalid", "The wallet device returned a signature that does not verify.");
+
+/** Whether a 65-byte signature over a 32-byte digest recovers (secp256k1) to `address`. */
+function recoversTo(digestHex: string, signatureHex: string, address: string): boolean {
+  try {
+    const sig = Buffer.from(signatureHex.replace(/^0x/, ""), "hex");
+    const v = sig[64] ?? 0;
+    const normalized = Buffer.concat([sig.subarray(0, 64), Buffer.from([v < 27 ? v + 27 : v])]);
+    const eth = utils.ethersUtils.recoverAddress(`0x${digestHex}`, `0x${normalized.toString("hex")}`);
+    return TronWeb.address.fromHex(`41${eth.slice(2)}`) === address;
+  } catch {
+    // A signature that cannot even be parsed recovers to nobody.
+    return false;
+  }
 }
 
 /**
@@ -80,8 +92,7 @@ export class WalletService {
         const { address } = await trx.getAddress(derivation);
         await this.#guard(signer, details, () => checkOwner(tx, address));
         const sig = await trx.signTransaction(derivation, rawDataHex, []);
-        if (recoverAddress(tx.txID, sig) !== address)
-          throw new Error("device signature does not recover to its address");
+        if (!recoversTo(tx.txID, sig, address)) throw invalidSignature();
         return sig;
       } catch (error) {
         await spend.release(held);
@@ -110,9 +121,7 @@ export class WalletService {
       const { address } = await trx.getAddress(derivation);
       const hex = Buffer.from(message, "utf8").toString("hex");
       const signature = `0x${await trx.signPersonalMessage(derivation, hex)}`;
-      if (!verifyTronMessageSignature(message, signature, address).ok) {
-        throw new Error("device message signature does not verify");
-      }
+      if (!verifyTronMessageSignature(message, signature, address).ok) throw invalidSignature();
       return { address, signature, signedMessage: message };
     });
   }

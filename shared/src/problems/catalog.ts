@@ -44,6 +44,7 @@ export const PROBLEMS = {
   wallet_disconnected: { status: 503, title: "Wallet device disconnected" },
   wallet_timeout: { status: 504, title: "No confirmation on the wallet device in time" },
   wallet_unavailable: { status: 503, title: "No wallet device configured" },
+  wallet_signature_invalid: { status: 502, title: "The wallet device returned an invalid signature" },
   signing_policy_denied: { status: 403, title: "Refused by the signing policy" },
   signing_frozen: { status: 423, title: "Signing frozen by a lockdown" },
 } as const satisfies Record<string, { status: number; title: string }>;
