@@ -78,7 +78,7 @@ describe("sign-message: only enveloped, non-sign-in text", () => {
         SIGNED_MESSAGE_HEADER,
         `Service: ${SIWT.domain}`,
         `User: ${w.signer.sub}`,
-        "Request: req-test",
+        `Request: ${String(res.operation?.id)}`,
         "",
         text,
       ].join("\n"),

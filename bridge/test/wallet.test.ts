@@ -1,47 +1,29 @@
 import { createHash } from "node:crypto";
 import { utils } from "tronweb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestBridge, type TestBridge } from "./support/harness.ts";
-import {
-  recoverSigner,
-  TEST_ADDRESS,
-  TEST_MNEMONIC,
-  transferHex,
-  triggerHex,
-  USDT,
-} from "./support/transactions.ts";
+import { recoverSigner, TEST_ADDRESS, transferHex, triggerHex, USDT } from "./support/transactions.ts";
 import { newWallet } from "./support/wallet.ts";
+import { startWalletBridge, type WalletBridge } from "./support/wallet-bridge.ts";
 
-let t: TestBridge;
-let signer: { sub: string; roles: string[] };
 const operator = newWallet();
-const root = newWallet();
-
-const walletEnv = {
-  NODE_ENV: "test",
-  WALLET_DRIVER: "software",
-  SOFTWARE_WALLET_MNEMONIC: TEST_MNEMONIC,
-  WALLET_ALLOWED_CONTRACTS: USDT,
-  WALLET_MAX_PER_TRANSACTION_SUN: "5000000",
-  WALLET_MAX_PER_DAY_SUN: "8000000",
-  WALLET_CONFIRM_TIMEOUT_SECONDS: "1",
-};
+let w: WalletBridge;
+let t: WalletBridge["t"];
+let signer: WalletBridge["signer"];
 
 beforeAll(async () => {
-  t = await startTestBridge({ ...walletEnv, BOOTSTRAP_SUPER_ADMIN_ADDRESS: root.address });
-  const sa = await t.actorFor(root);
-  signer = { sub: sa.id, roles: sa.roles };
+  w = await startWalletBridge({
+    WALLET_ALLOWED_CONTRACTS: USDT,
+    WALLET_MAX_PER_TRANSACTION_SUN: "5000000",
+    WALLET_MAX_PER_DAY_SUN: "8000000",
+    WALLET_CONFIRM_TIMEOUT_SECONDS: "1",
+  });
+  ({ t, signer } = w);
 });
-afterAll(() => t.stop());
+afterAll(() => w.t.stop());
 
-const device = () => {
-  if (!t.bridge.softwareDevice) throw new Error("no software device");
-  return t.bridge.softwareDevice;
-};
-const signTx = (rawDataHex: string, as = signer) =>
-  t.call("/internal/v1/wallet/sign-transaction", { body: { rawDataHex }, assertion: as });
-const signMsg = (message: string, as = signer) =>
-  t.call("/internal/v1/wallet/sign-message", { body: { message }, assertion: as });
+const device = () => w.device();
+const signTx = (rawDataHex: string, as = signer) => w.signTx(rawDataHex, { as });
+const signMsg = (message: string, as = signer) => w.signMsg(message, { as });
 const txIdOf = (hex: string) => createHash("sha256").update(Buffer.from(hex, "hex")).digest("hex");
 
 describe("wallet through the bridge, on the software device with the real hw-app-trx client", () => {

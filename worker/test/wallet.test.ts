@@ -19,15 +19,14 @@ const transfer = (amountSun: number, memoBytes?: number) =>
   );
 
 let admin: TokenPair;
+/** Every signing request names itself; a fresh key each time. */
+const keyed = () => ({ "Idempotency-Key": crypto.randomUUID() });
 const signTx = (body: unknown, token = admin.accessToken) =>
-  call<Signed>("/v1/wallet/sign-transaction", { token, body });
+  call<Signed>("/v1/wallet/sign-transaction", { token, body, headers: keyed() });
 const signMsg = (message: string, token = admin.accessToken) =>
   call<{ address: string; signature: string; signedMessage: string; reason?: string }>(
     "/v1/wallet/sign-message",
-    {
-      token,
-      body: { message },
-    },
+    { token, body: { message }, headers: keyed() },
   );
 
 beforeAll(async () => {
@@ -163,7 +162,12 @@ describe("wallet signing end to end: workerd -> mTLS -> bridge -> software Ledge
       });
     const sa = await superAdmin({ env });
     const sign = () =>
-      call("/v1/wallet/sign-message", { token: sa.accessToken, body: { message: "m" }, env });
+      call("/v1/wallet/sign-message", {
+        token: sa.accessToken,
+        body: { message: "m" },
+        env,
+        headers: keyed(),
+      });
     const before = await apduCount();
     try {
       await redis(["SET", "ta:lockdown", "not a hash"]); // every HGETALL now fails (WRONGTYPE)

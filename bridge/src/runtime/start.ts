@@ -30,6 +30,8 @@ export type RunningBridge = {
   reloadTls(): Promise<void>;
   /** The software wallet device, when that is the driver: tests steer it (reject, lock, unplug). */
   softwareDevice?: SoftwareTronDevice;
+  /** Resolves when every signing operation this process started has ended and been stored. */
+  settleWallet(): Promise<void>;
   /** One drain of the audit outbox now (it also runs on its interval); 0 without an outbox. */
   drainOutbox(): Promise<number>;
   /** Stops accepting, finishes in-flight requests (up to the shutdown timeout), then closes MongoDB. */
@@ -105,7 +107,7 @@ export async function startBridge(config: BridgeEnv, log: Logger): Promise<Runni
         }),
         userRoutes(users, new UserAdmin(users, audit, now), now),
         auditRoutes(audit),
-        walletRoutes(wallet?.service),
+        walletRoutes(wallet),
       ],
     });
     const server = await startBridgeServer({ app, tls, host: config.BRIDGE_HOST, port: config.BRIDGE_PORT });
@@ -121,11 +123,13 @@ export async function startBridge(config: BridgeEnv, log: Logger): Promise<Runni
       healthUrl: health.url,
       reloadTls: async () => server.reloadTls(await readTlsMaterial(config)),
       drainOutbox: () => outbox?.drainOnce() ?? Promise.resolve(0),
+      settleWallet: () => wallet?.operations.drain() ?? Promise.resolve(),
       ...(wallet?.softwareDevice ? { softwareDevice: wallet.softwareDevice } : {}),
       stop: async () => {
         purge.stop();
         await outbox?.stop();
         await wallet?.manager.close();
+        await wallet?.operations.drain();
         await Promise.all([server.close(config.SHUTDOWN_TIMEOUT_SECONDS * 1000), health.close()]);
         await database.close();
       },

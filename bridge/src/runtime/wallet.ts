@@ -1,3 +1,4 @@
+import { problem } from "@tron-auth/shared/problems";
 import type { Redis } from "@upstash/redis";
 import type { Db } from "mongodb";
 import type { Logger } from "pino";
@@ -7,8 +8,10 @@ import type { UserStore } from "../users/store.ts";
 import { ledgerConnector, softwareConnector } from "../wallet/connectors.ts";
 import { DeviceManager } from "../wallet/device-manager.ts";
 import { freezeReader } from "../wallet/lockdown-freeze.ts";
+import { OperationStore } from "../wallet/operation-store.ts";
 import { SoftwareTronDevice } from "../wallet/software-device.ts";
 import { SpendLedger } from "../wallet/spend-ledger.ts";
+import { WalletOperations } from "../wallet/wallet-operations.ts";
 import { WalletService } from "../wallet/wallet-service.ts";
 
 type WalletDeps = {
@@ -64,5 +67,15 @@ export async function buildWallet(config: BridgeEnv, deps: WalletDeps) {
     frozen: freezeReader(deps.redis),
     now: deps.now,
   });
-  return { service, manager, softwareDevice };
+  const store = new OperationStore(deps.db);
+  await store.ensureIndexes();
+  const interrupted = await store.interruptPending(
+    problem("wallet_operation_interrupted", {
+      detail: "The bridge restarted during this operation; sign again with a new Idempotency-Key.",
+    }),
+    deps.now(),
+  );
+  if (interrupted > 0) deps.log.warn({ interrupted }, "wallet operations interrupted by a restart");
+  const operations = new WalletOperations({ store, wallet: service, log: deps.log, now: deps.now });
+  return { service, operations, manager, softwareDevice };
 }

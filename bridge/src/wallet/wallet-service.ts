@@ -1,5 +1,6 @@
 import { can, type Role } from "@tron-auth/shared/auth";
 import { AppError } from "@tron-auth/shared/problems";
+import type { SignedMessage, SignedTransaction } from "@tron-auth/shared/protocol";
 import { TronWeb, utils } from "tronweb";
 import type { AuditStore } from "../audit/store.ts";
 import { newId } from "../db/ids.ts";
@@ -16,12 +17,6 @@ import { decodeTransaction } from "./transaction-decoder.ts";
 import { summarizeTransaction } from "./transaction-summary.ts";
 
 export type Signer = { id: string; roles: readonly Role[]; requestId: string };
-export type SignedMessage = { address: string; signature: string; signedMessage: string };
-export type SignedTransaction = {
-  txID: string;
-  signature: string;
-  signedTransaction: { txID: string; raw_data_hex: string; signature: string[] };
-};
 
 type Deps = {
   device: DeviceManager;
@@ -74,7 +69,11 @@ export class WalletService {
     return this.#d.device.info();
   }
 
-  async signTransaction(signer: Signer, rawDataHex: string, path?: string): Promise<SignedTransaction> {
+  async signTransaction(
+    signer: Signer,
+    rawDataHex: string,
+    path: string | undefined,
+  ): Promise<SignedTransaction> {
     const { policy, spend } = this.#d;
     await this.#admit(signer, "transaction", { path: path ?? this.#d.device.defaultPath });
     const tx = await this.#guard(signer, { rawBytes: rawDataHex.length / 2 }, () =>
@@ -108,13 +107,18 @@ export class WalletService {
 
   /**
    * Signs the caller's text inside the service's envelope (see shared/src/protocol/signed-message)
-   * and returns the exact signed text with the signature.
+   * naming `request` (the operation), and returns the exact signed text with the signature.
    */
-  async signMessage(signer: Signer, text: string, path?: string): Promise<SignedMessage> {
+  async signMessage(
+    signer: Signer,
+    text: string,
+    path: string | undefined,
+    request: string,
+  ): Promise<SignedMessage> {
     await this.#admit(signer, "message", { path: path ?? this.#d.device.defaultPath });
     const { derivation, message } = await this.#guard(signer, { kind: "message" }, () => ({
       derivation: this.#path(path),
-      message: messageToSign(text, this.#d.messages, { user: signer.id, request: signer.requestId }),
+      message: messageToSign(text, this.#d.messages, { user: signer.id, request }),
     }));
     const summary = { type: "message", length: text.length, text: text.slice(0, 256) };
     return this.#onDevice(signer, { kind: "message", summary }, async (trx) => {

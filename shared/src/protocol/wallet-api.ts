@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { problemSchema } from "../problems/problem.ts";
 
 /** The wallet calls between worker and bridge, and the results the worker passes on to clients. */
 
@@ -18,13 +19,33 @@ export const rawDataHexSchema = z
 export const MESSAGE_MAX = 8_192;
 export const messageTextSchema = z.string().check(z.minLength(1), z.maxLength(MESSAGE_MAX));
 
+/**
+ * Signing is idempotent per user and key: the client names each signing request, and a retry
+ * (after a timeout, while a person still confirms on the device) gets the first request's outcome
+ * instead of a second signature. Keys are remembered for WALLET_OPERATION_TTL_MS.
+ */
+export const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_.:-]{16,128}$/;
+export const idempotencyKeySchema = z
+  .string()
+  .check(z.regex(IDEMPOTENCY_KEY_PATTERN, "16-128 characters: letters, digits, _ . : -"));
+export const WALLET_OPERATION_TTL_MS = 24 * 60 * 60_000;
+
+/**
+ * How long the bridge waits for a signing operation before answering "pending" (202). Below the
+ * worker's timeout for the call (this plus a margin), so the answer always arrives.
+ */
+export const WALLET_SIGN_WAIT_MS = 3_000;
+
 export const signTransactionCallSchema = z.strictObject({
+  idempotencyKey: idempotencyKeySchema,
   rawDataHex: rawDataHexSchema,
   path: z.optional(derivationPathSchema),
 });
 export type SignTransactionCall = z.infer<typeof signTransactionCallSchema>;
 
 export const signMessageCallSchema = z.strictObject({
+  idempotencyKey: idempotencyKeySchema,
   message: messageTextSchema,
   path: z.optional(derivationPathSchema),
 });
@@ -57,3 +78,17 @@ export const signedMessageSchema = z.object({
   signedMessage: z.string(),
 });
 export type SignedMessage = z.infer<typeof signedMessageSchema>;
+
+export const WALLET_OPERATION_ID_PATTERN = /^wop_[0-9a-f]{32}$/;
+
+/** A signing request as the bridge keeps it: waiting for the device, or its outcome. */
+export const walletOperationSchema = z.object({
+  id: z.string().check(z.regex(WALLET_OPERATION_ID_PATTERN)),
+  kind: z.enum(["transaction", "message"]),
+  status: z.enum(["pending", "succeeded", "failed"]),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  result: z.optional(z.union([signedTransactionSchema, signedMessageSchema])),
+  problem: z.optional(problemSchema),
+});
+export type WalletOperation = z.infer<typeof walletOperationSchema>;

@@ -18,7 +18,7 @@ export type BridgeActor = { sub: string; roles: readonly Role[]; requestId: stri
 export async function bridgeJson<T extends core.$ZodType>(
   env: Env,
   actor: BridgeActor,
-  request: { method: string; path: string; schema: T; payload?: unknown },
+  request: { method: string; path: string; schema: T; payload?: unknown; timeoutMs?: number },
 ): Promise<core.output<T>> {
   const { method, path, payload } = request;
   const settings = settingsOf(env);
@@ -33,7 +33,12 @@ export async function bridgeJson<T extends core.$ZodType>(
     [REQUEST_ID_HEADER]: actor.requestId,
   };
   if (payload !== undefined) headers["content-type"] = "application/json";
-  const res = await callBridge(env, path, { method, headers, ...(payload === undefined ? {} : { body }) });
+  const res = await callBridge(env, path, {
+    method,
+    headers,
+    ...(payload === undefined ? {} : { body }),
+    ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }),
+  });
   const json: unknown = await res.json().catch(() => undefined);
   if (res.ok) {
     const parsed = z.safeParse(request.schema, json);

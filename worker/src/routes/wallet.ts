@@ -1,12 +1,17 @@
 import { AppError } from "@tron-auth/shared/problems";
 import {
   derivationPathSchema,
+  messageTextSchema,
   rawDataHexSchema,
+  type SignMessageCall,
   type SignTransactionCall,
   signedMessageSchema,
   signedTransactionSchema,
-  signMessageCallSchema,
+  WALLET_OPERATION_ID_PATTERN,
+  WALLET_SIGN_WAIT_MS,
+  type WalletOperation,
   walletInfoSchema,
+  walletOperationSchema,
 } from "@tron-auth/shared/protocol";
 import type { Context } from "hono";
 import * as z from "zod/mini";
@@ -15,6 +20,7 @@ import { recordAudit } from "../audit/outbox.ts";
 import { bridgeJson } from "../bridge/calls.ts";
 import type { AppEnv } from "../env.ts";
 import type { Define } from "../http/define.ts";
+import { idempotencyKeyHeaders, idempotencyKeyOf } from "../http/idempotency-key.ts";
 import { jsonBody } from "../http/json-body.ts";
 import { needs } from "../http/routes.ts";
 
@@ -39,6 +45,32 @@ const signTransactionRequest = z
       "send exactly one of transaction or rawDataHex",
     ),
   );
+
+const signMessageRequest = z.strictObject({ message: messageTextSchema, path });
+
+/** The bridge waits this long for the device, then says "pending"; our call allows a margin over it. */
+const SIGN_CALL_TIMEOUT_MS = WALLET_SIGN_WAIT_MS + 2_000;
+/** How soon a client polling a pending operation should come back. */
+const POLL_AFTER_SECONDS = 2;
+const operationPath = (id: string) => `/v1/wallet/operations/${id}`;
+
+/**
+ * A signing operation as the client sees it: the signed result (200), or 202 with the operation
+ * and where to poll it while a person is still confirming on the device.
+ */
+function operationReply(c: Context<AppEnv>, op: WalletOperation): Response {
+  if (op.status === "succeeded" && op.result) {
+    c.header("Content-Location", operationPath(op.id));
+    return c.json(op.result, 200);
+  }
+  if (op.status === "failed" && op.problem) {
+    const { code, detail, reason } = op.problem;
+    throw new AppError(code, detail, typeof reason === "string" ? { reason } : {});
+  }
+  c.header("Location", operationPath(op.id));
+  c.header("Retry-After", String(POLL_AFTER_SECONDS));
+  return c.json(op, 202);
+}
 
 const actor = (c: Context<AppEnv>) => ({
   sub: c.var.auth.userId,
@@ -95,6 +127,24 @@ export function registerWalletRoutes(define: Define): void {
       ),
   );
 
+  /** Both signing routes: the key first, then the refusals decided here, then the bridge. */
+  const submit = async <T extends SignTransactionCall | SignMessageCall>(
+    c: Context<AppEnv>,
+    kind: "transaction" | "message",
+    payload: Omit<T, "idempotencyKey">,
+  ) => {
+    const idempotencyKey = idempotencyKeyOf(c);
+    await admitSigning(c, kind);
+    const op = await bridgeJson(c.env, actor(c), {
+      method: "POST",
+      path: `/internal/v1/wallet/sign-${kind}`,
+      schema: walletOperationSchema,
+      payload: { idempotencyKey, ...payload },
+      timeoutMs: SIGN_CALL_TIMEOUT_MS,
+    });
+    return operationReply(c, op);
+  };
+
   define(
     {
       method: "post",
@@ -102,9 +152,12 @@ export function registerWalletRoutes(define: Define): void {
       access: needs("wallet:sign", true),
       tag: TAG,
       status: 200,
-      summary: "Sign a TRON transaction on the device",
+      summary:
+        "Sign a TRON transaction on the device (idempotent per Idempotency-Key; 202 while a person confirms)",
+      headers: idempotencyKeyHeaders,
       body: signTransactionRequest,
       response: signedTransactionSchema,
+      accepted: walletOperationSchema,
     },
     async (c) => {
       const body = await jsonBody(c, signTransactionRequest);
@@ -112,16 +165,10 @@ export function registerWalletRoutes(define: Define): void {
       if (body.transaction?.txID && body.transaction.txID.toLowerCase() !== (await sha256Hex(rawDataHex))) {
         throw new AppError("validation_failed", "transaction.txID is not the SHA-256 of raw_data_hex.");
       }
-      await admitSigning(c, "transaction");
-      const payload: SignTransactionCall = { rawDataHex, ...(body.path ? { path: body.path } : {}) };
-      return c.json(
-        await bridgeJson(c.env, actor(c), {
-          method: "POST",
-          path: "/internal/v1/wallet/sign-transaction",
-          schema: signedTransactionSchema,
-          payload,
-        }),
-      );
+      return submit<SignTransactionCall>(c, "transaction", {
+        rawDataHex,
+        ...(body.path ? { path: body.path } : {}),
+      });
     },
   );
 
@@ -132,21 +179,35 @@ export function registerWalletRoutes(define: Define): void {
       access: needs("wallet:sign", true),
       tag: TAG,
       status: 200,
-      summary: "Sign a message (TIP-191) on the device, inside the service's envelope",
-      body: signMessageCallSchema,
+      summary: "Sign a message (TIP-191) on the device, inside the service's envelope (idempotent, as above)",
+      headers: idempotencyKeyHeaders,
+      body: signMessageRequest,
       response: signedMessageSchema,
+      accepted: walletOperationSchema,
+    },
+    async (c) => submit<SignMessageCall>(c, "message", await jsonBody(c, signMessageRequest)),
+  );
+
+  define(
+    {
+      method: "get",
+      path: "/v1/wallet/operations/:id",
+      access: needs("wallet:sign", true),
+      tag: TAG,
+      status: 200,
+      summary:
+        "A signing operation of the caller's: pending, succeeded (with the result) or failed (with the problem)",
+      response: walletOperationSchema,
     },
     async (c) => {
-      const body = await jsonBody(c, signMessageCallSchema);
-      await admitSigning(c, "message");
-      return c.json(
-        await bridgeJson(c.env, actor(c), {
-          method: "POST",
-          path: "/internal/v1/wallet/sign-message",
-          schema: signedMessageSchema,
-          payload: body,
-        }),
-      );
+      const id = c.req.param("id") ?? "";
+      if (!WALLET_OPERATION_ID_PATTERN.test(id)) throw new AppError("not_found", "No such operation.");
+      const op = await bridgeJson(c.env, actor(c), {
+        method: "GET",
+        path: `/internal/v1/wallet/operations/${id}`,
+        schema: walletOperationSchema,
+      });
+      return c.json(op);
     },
   );
 }
