@@ -93,7 +93,13 @@ describe("bridge configuration", () => {
   });
 
   it("refuses the software wallet in production unless the override is set, and needs its mnemonic", () => {
-    const software = { ...valid, WALLET_DRIVER: "software", SOFTWARE_WALLET_MNEMONIC: "abandon about" };
+    const software = {
+      ...valid,
+      WALLET_DRIVER: "software",
+      SOFTWARE_WALLET_MNEMONIC: "abandon about",
+      UPSTASH_REDIS_REST_URL: "https://db.upstash.io",
+      UPSTASH_REDIS_REST_TOKEN: "t",
+    };
     expect(() => loadBridgeConfig(software)).toThrow(/refused with NODE_ENV=production/);
     expect(loadBridgeConfig({ ...software, ALLOW_SOFTWARE_WALLET_IN_PRODUCTION: "true" }).WALLET_DRIVER).toBe(
       "software",
@@ -105,5 +111,101 @@ describe("bridge configuration", () => {
     expect(() => loadBridgeConfig({ ...valid, WALLET_DEFAULT_PATH: "44'/60'/0'/0/0" })).toThrow(
       /WALLET_DEFAULT_PATH/,
     );
+  });
+
+  it("allows only the default derivation path unless more are listed, and checks each listed one", () => {
+    expect(loadBridgeConfig(valid).WALLET_ALLOWED_PATHS).toEqual([]);
+    expect(
+      loadBridgeConfig({ ...valid, WALLET_ALLOWED_PATHS: "m/44'/195'/1'/0/0, 44'/195'/2'/0/0" }),
+    ).toMatchObject({
+      WALLET_ALLOWED_PATHS: ["44'/195'/1'/0/0", "44'/195'/2'/0/0"],
+    });
+    expect(() =>
+      loadBridgeConfig({ ...valid, WALLET_ALLOWED_PATHS: "44'/195'/1'/0/0,44'/60'/0'/0/0" }),
+    ).toThrow(/WALLET_ALLOWED_PATHS/);
+    expect(() =>
+      loadBridgeConfig({
+        ...valid,
+        WALLET_ALLOWED_CONTRACT_TYPES: "TransferContract,FreezeBalanceV2Contract",
+      }),
+    ).toThrow(/WALLET_ALLOWED_CONTRACT_TYPES/);
+  });
+
+  it("reads WALLET_TOKENS into token rules with bigint caps and safe defaults", () => {
+    const usdt = "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t";
+    const config = loadBridgeConfig({
+      ...valid,
+      WALLET_TOKENS: JSON.stringify([
+        {
+          address: usdt,
+          symbol: "USDT",
+          decimals: 6,
+          maxPerTransaction: "1000000000",
+          maxPer24h: 5_000_000_000,
+        },
+      ]),
+    });
+    expect(config.WALLET_TOKENS).toEqual([
+      {
+        address: usdt,
+        symbol: "USDT",
+        decimals: 6,
+        maxPerTransaction: 1_000_000_000n,
+        maxPer24h: 5_000_000_000n,
+        methods: ["transfer"],
+        otherSelectors: [],
+      },
+    ]);
+    expect(loadBridgeConfig(valid).WALLET_TOKENS).toEqual([]);
+  });
+
+  it("refuses token rules that are ambiguous, unbounded or unknown, naming the field", () => {
+    const usdt = "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t";
+    const rule = { address: usdt, symbol: "USDT", decimals: 6, maxPerTransaction: "10", maxPer24h: "20" };
+    const problemsOf = (tokens: unknown, extra: Record<string, string> = {}) => {
+      try {
+        loadBridgeConfig({ ...valid, WALLET_TOKENS: JSON.stringify(tokens), ...extra });
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+    expect(problemsOf([rule])).toEqual([]);
+    const cases: [unknown, RegExp][] = [
+      [[{ ...rule, maxPerTransaction: 1.5 }], /WALLET_TOKENS\.0\.maxPerTransaction/],
+      [[{ ...rule, maxPerTransaction: 2 ** 60 }], /quote it/],
+      [[{ ...rule, maxPerTransaction: "30" }], /maxPerTransaction is over maxPer24h/],
+      [[{ ...rule, maxPer24h: ((1n << 256n) - 1n).toString() }], /unlimited/],
+      [[{ ...rule, methods: ["mint"] }], /WALLET_TOKENS\.0\.methods/],
+      [[{ ...rule, otherSelectors: ["0xa9059cbb"] }], /list it by name in methods/],
+      [[{ ...rule, spender: "x" }], /WALLET_TOKENS\.0/],
+      [[{ ...rule, address: "T123" }], /WALLET_TOKENS\.0\.address/],
+      [[rule, { ...rule, symbol: "USDT2" }], /listed twice/],
+    ];
+    for (const [tokens, expected] of cases) expect(problemsOf(tokens).join("\n")).toMatch(expected);
+    expect(problemsOf([rule], { WALLET_ALLOWED_CONTRACTS: usdt }).join("\n")).toMatch(
+      /WALLET_ALLOWED_CONTRACTS: .* is also in WALLET_TOKENS/,
+    );
+    expect(() => loadBridgeConfig({ ...valid, WALLET_TOKENS: "[{" })).toThrow(
+      /WALLET_TOKENS: not valid JSON/,
+    );
+  });
+
+  it("needs Redis in production when a wallet is enabled: the freeze is read where the device signs", () => {
+    for (const wallet of [{ WALLET_DRIVER: "ledger" }, { ENABLE_HARDWARE_WALLET: "true" }]) {
+      expect(() => loadBridgeConfig({ ...valid, ...wallet })).toThrow(
+        /UPSTASH_REDIS_REST_URL: required in production/,
+      );
+      expect(
+        loadBridgeConfig({
+          ...valid,
+          ...wallet,
+          UPSTASH_REDIS_REST_URL: "https://db.upstash.io",
+          UPSTASH_REDIS_REST_TOKEN: "t",
+        }),
+      ).toBeDefined();
+      expect(loadBridgeConfig({ ...valid, ...wallet, NODE_ENV: "development" })).toBeDefined();
+    }
+    expect(loadBridgeConfig(valid).WALLET_DRIVER).toBeUndefined();
   });
 });

@@ -48,6 +48,7 @@ describe("device manager", () => {
       driver: "software",
       appVersion: "0.5.0",
       address: TEST_ADDRESS,
+      pending: 0,
     });
   });
 

@@ -1,47 +1,29 @@
 import { createHash } from "node:crypto";
 import { utils } from "tronweb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestBridge, type TestBridge } from "./support/harness.ts";
-import {
-  recoverSigner,
-  TEST_ADDRESS,
-  TEST_MNEMONIC,
-  transferHex,
-  triggerHex,
-  USDT,
-} from "./support/transactions.ts";
+import { recoverSigner, TEST_ADDRESS, transferHex, triggerHex, USDT } from "./support/transactions.ts";
 import { newWallet } from "./support/wallet.ts";
+import { startWalletBridge, type WalletBridge } from "./support/wallet-bridge.ts";
 
-let t: TestBridge;
-let signer: { sub: string; roles: string[] };
 const operator = newWallet();
-const root = newWallet();
-
-const walletEnv = {
-  NODE_ENV: "test",
-  WALLET_DRIVER: "software",
-  SOFTWARE_WALLET_MNEMONIC: TEST_MNEMONIC,
-  WALLET_ALLOWED_CONTRACTS: USDT,
-  WALLET_MAX_PER_TRANSACTION_SUN: "5000000",
-  WALLET_MAX_PER_DAY_SUN: "8000000",
-  WALLET_CONFIRM_TIMEOUT_SECONDS: "1",
-};
+let w: WalletBridge;
+let t: WalletBridge["t"];
+let signer: WalletBridge["signer"];
 
 beforeAll(async () => {
-  t = await startTestBridge({ ...walletEnv, BOOTSTRAP_SUPER_ADMIN_ADDRESS: root.address });
-  const sa = await t.actorFor(root);
-  signer = { sub: sa.id, roles: sa.roles };
+  w = await startWalletBridge({
+    WALLET_ALLOWED_CONTRACTS: USDT,
+    WALLET_MAX_PER_TRANSACTION_SUN: "5000000",
+    WALLET_MAX_PER_DAY_SUN: "8000000",
+    WALLET_CONFIRM_TIMEOUT_SECONDS: "1",
+  });
+  ({ t, signer } = w);
 });
-afterAll(() => t.stop());
+afterAll(() => w.t.stop());
 
-const device = () => {
-  if (!t.bridge.softwareDevice) throw new Error("no software device");
-  return t.bridge.softwareDevice;
-};
-const signTx = (rawDataHex: string, as = signer) =>
-  t.call("/internal/v1/wallet/sign-transaction", { body: { rawDataHex }, assertion: as });
-const signMsg = (message: string, as = signer) =>
-  t.call("/internal/v1/wallet/sign-message", { body: { message }, assertion: as });
+const device = () => w.device();
+const signTx = (rawDataHex: string, as = signer) => w.signTx(rawDataHex, { as });
+const signMsg = (message: string, as = signer) => w.signMsg(message, { as });
 const txIdOf = (hex: string) => createHash("sha256").update(Buffer.from(hex, "hex")).digest("hex");
 
 describe("wallet through the bridge, on the software device with the real hw-app-trx client", () => {
@@ -52,6 +34,7 @@ describe("wallet through the bridge, on the software device with the real hw-app
       driver: "software",
       appVersion: "0.5.0",
       address: TEST_ADDRESS,
+      pending: 0,
     });
   });
 
@@ -74,10 +57,11 @@ describe("wallet through the bridge, on the software device with the real hw-app
     expect(recoverSigner(txIdOf(raw), String(res.body.signature))).toBe(TEST_ADDRESS);
   });
 
-  it("signs a message (TIP-191) that tronweb verifies to the device address", async () => {
+  it("signs a message (TIP-191, in the envelope) that tronweb verifies to the device address", async () => {
     const res = await signMsg("Approve node maintenance #42 ✓");
     expect(res.body.address).toBe(TEST_ADDRESS);
-    expect(utils.message.verifyMessage("Approve node maintenance #42 ✓", String(res.body.signature))).toBe(
+    expect(String(res.body.signedMessage)).toMatch(/\n\nApprove node maintenance #42 ✓$/);
+    expect(utils.message.verifyMessage(String(res.body.signedMessage), String(res.body.signature))).toBe(
       TEST_ADDRESS,
     );
   });
@@ -116,7 +100,7 @@ describe("wallet through the bridge, on the software device with the real hw-app
     });
   }
 
-  it("refuses by policy before the device is touched: amount cap, unlisted contract, day cap", async () => {
+  it("refuses by policy before the device is touched: amount cap, unlisted contract, 24-hour cap", async () => {
     const before = device().apduCount;
     const over = await signTx(transferHex({ amountSun: 5_000_001 }));
     expect([over.status, over.body.code, over.body.reason]).toEqual([
@@ -128,10 +112,10 @@ describe("wallet through the bridge, on the software device with the real hw-app
     expect([unlisted.status, unlisted.body.reason]).toEqual([403, "contract_not_allowed"]);
     expect(device().apduCount).toBe(before);
     expect((await signTx(triggerHex({ contract: USDT }))).status).toBe(200);
-    // Day cap 8 TRX: 5 more fit after what the tests above signed; the next 5 would cross it.
+    // 24-hour cap 8 TRX: 5 more fit after what the tests above signed; the next 5 would cross it.
     expect((await signTx(transferHex({ amountSun: 5_000_000 }))).status).toBe(200);
     const day = await signTx(transferHex({ amountSun: 5_000_000 }));
-    expect([day.status, day.body.reason]).toEqual([403, "per_day_cap"]);
+    expect([day.status, day.body.reason]).toEqual([403, "per_24h_cap"]);
   });
 
   it("refuses callers without wallet:sign, and a token whose roles are stale", async () => {

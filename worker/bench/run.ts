@@ -134,7 +134,11 @@ async function signingLines(base: string, walletUrl: string, superAdminKey: stri
       const t0 = performance.now();
       const res = await fetch(`${base}${path}`, {
         method: "POST",
-        headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" },
+        headers: {
+          authorization: `Bearer ${accessToken}`,
+          "content-type": "application/json",
+          "idempotency-key": crypto.randomUUID(),
+        },
         body: JSON.stringify(body),
       });
       if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);

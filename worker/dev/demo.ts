@@ -2,6 +2,7 @@
  * `npm run demo`: the system at work through its public API, step by step, against `npm start`
  * (EDGE_URL, DEV_DIR to point elsewhere). Exits non-zero at the first step that fails.
  */
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { TronWeb } from "tronweb";
@@ -16,8 +17,14 @@ function step(title: string, detail: string): void {
   process.stdout.write(`${String(++n).padStart(2)}. ${title.padEnd(34)} ${detail}\n`);
 }
 
-async function api<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
-  const headers: Record<string, string> = {};
+async function api<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+  extraHeaders: Record<string, string> = {},
+): Promise<T> {
+  const headers: Record<string, string> = { ...extraHeaders };
   if (body !== undefined) headers["content-type"] = "application/json";
   if (token) headers.authorization = `Bearer ${token}`;
   const res = await fetch(`${edge}${path}`, {
@@ -65,13 +72,16 @@ async function main(): Promise<void> {
   );
   step("wallet", `${wallet.status} (${wallet.driver}) ${wallet.address}`);
   const text = `tron-auth demo ${new Date().toISOString()}`;
-  const signed = await api<{ address: string; signature: string }>(
+  // The software device answers at once (200); a Ledger waiting for its buttons would answer 202.
+  const signed = await api<{ address: string; signature: string; signedMessage: string }>(
     "POST",
     "/v1/wallet/sign-message",
     { message: text },
     refreshed.accessToken,
+    { "Idempotency-Key": randomUUID() },
   );
-  const recovered = await tronWeb.trx.verifyMessageV2(text, signed.signature);
+  // The device signed the service's envelope around the text, returned as signedMessage.
+  const recovered = await tronWeb.trx.verifyMessageV2(signed.signedMessage, signed.signature);
   if (recovered !== wallet.address)
     throw new Error(`wallet signature recovers to ${recovered}, not ${wallet.address}`);
   step("sign a message through the wallet", `verified: ${recovered}`);

@@ -38,6 +38,14 @@ describe("GET /openapi.json", () => {
     expect(users?.parameters?.map((p) => p.name)).toEqual(
       expect.arrayContaining(["role", "cursor", "limit"]),
     );
+    const sign = doc.paths["/v1/wallet/sign-transaction"]?.post as Operation & {
+      responses?: Record<string, unknown>;
+    };
+    expect(sign?.parameters).toContainEqual(
+      expect.objectContaining({ name: "Idempotency-Key", in: "header", required: true }),
+    );
+    expect(Object.keys(sign?.responses ?? {})).toEqual(expect.arrayContaining(["200", "202"]));
+    expect(doc.paths["/v1/wallet/operations/{id}"]?.get?.["x-permission"]).toBe("wallet:sign");
     for (const spec of routeSpecsOf(createApp())) {
       const op = doc.paths[openApiPath(spec.path).path]?.[spec.method];
       if (spec.access.kind === "public") expect(op?.security).toEqual([]);

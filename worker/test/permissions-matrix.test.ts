@@ -36,6 +36,7 @@ const POLICY: Record<string, "public" | "authenticated" | Permission> = {
   "GET /v1/wallet": "wallet:read",
   "POST /v1/wallet/sign-transaction": "wallet:sign",
   "POST /v1/wallet/sign-message": "wallet:sign",
+  "GET /v1/wallet/operations/:id": "wallet:sign",
 };
 
 const keyOf = (spec: RouteSpec) => `${spec.method.toUpperCase()} ${spec.path}`;

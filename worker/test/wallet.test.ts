@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { actorWithRole, call, ctx, superAdmin, type TokenPair } from "./support/edge.ts";
+import { actorWithRole, call, challenge, ctx, superAdmin, type TokenPair } from "./support/edge.ts";
 import { rewriteSessionAsWorker, sidOf } from "./support/redis.ts";
 
 const TEST_ADDRESS = "TUEZSdKsoDHQMeZwihtdoBiN46zxhGWYdH";
@@ -20,10 +20,15 @@ const transfer = (amountSun: number, memoBytes?: number) =>
   );
 
 let admin: TokenPair;
+/** Every signing request names itself; a fresh key each time. */
+const keyed = () => ({ "Idempotency-Key": crypto.randomUUID() });
 const signTx = (body: unknown, token = admin.accessToken) =>
-  call<Signed>("/v1/wallet/sign-transaction", { token, body });
+  call<Signed>("/v1/wallet/sign-transaction", { token, body, headers: keyed() });
 const signMsg = (message: string, token = admin.accessToken) =>
-  call<{ address: string; signature: string }>("/v1/wallet/sign-message", { token, body: { message } });
+  call<{ address: string; signature: string; signedMessage: string; reason?: string }>(
+    "/v1/wallet/sign-message",
+    { token, body: { message }, headers: keyed() },
+  );
 
 beforeAll(async () => {
   admin = (await actorWithRole("ADMIN")).pair;
@@ -38,6 +43,7 @@ describe("wallet signing end to end: workerd -> mTLS -> bridge -> software Ledge
       driver: "software",
       appVersion: "0.5.0",
       address: TEST_ADDRESS,
+      pending: 0,
     });
   });
 
@@ -63,11 +69,26 @@ describe("wallet signing end to end: workerd -> mTLS -> bridge -> software Ledge
   it("signs a message that tronweb verifyMessageV2 recovers to the device address", async () => {
     const res = await signMsg("Rotate node key for sr-07");
     expect(res.body.address).toBe(TEST_ADDRESS);
+    expect(res.body.signedMessage).toMatch(
+      /^tron-auth signed message v1\n[\s\S]*\n\nRotate node key for sr-07$/,
+    );
     const verified = await node<{ address: string }>("/verify/message", {
-      message: "Rotate node key for sr-07",
+      message: res.body.signedMessage,
       signature: res.body.signature,
     });
     expect(verified.address).toBe(TEST_ADDRESS);
+  });
+
+  it("refuses to sign this service's own sign-in challenge for the device's address", async () => {
+    const { message } = await challenge(TEST_ADDRESS);
+    const before = await apduCount();
+    const res = await signMsg(message);
+    expect([res.status, res.body.code, res.body.reason]).toEqual([
+      403,
+      "signing_policy_denied",
+      "sign_in_message",
+    ]);
+    expect(await apduCount()).toBe(before);
   });
 
   it("serializes two concurrent sign requests", async () => {
@@ -123,5 +144,39 @@ describe("wallet signing end to end: workerd -> mTLS -> bridge -> software Ledge
     }
     expect(await apduCount()).toBe(before);
     expect((await signMsg("after lockdown")).status).toBe(200);
+  });
+
+  it("refuses when the freeze cannot be read (503) or its record is malformed (423); the bridge is never asked", async () => {
+    // Another Redis database, which the bridge does not read: a worker that failed open here would
+    // have the bridge sign (200), not refuse.
+    const env = { UPSTASH_REDIS_REST_URL: ctx.isolatedUpstashUrl };
+    const redis = (args: string[]) =>
+      fetch(ctx.isolatedUpstashUrl, {
+        method: "POST",
+        headers: { authorization: `Bearer ${ctx.upstashToken}` },
+        body: JSON.stringify(args),
+      });
+    const sa = await superAdmin({ env });
+    const sign = () =>
+      call("/v1/wallet/sign-message", {
+        token: sa.accessToken,
+        body: { message: "m" },
+        env,
+        headers: keyed(),
+      });
+    const before = await apduCount();
+    try {
+      await redis(["SET", "ta:lockdown", "not a hash"]); // every HGETALL now fails (WRONGTYPE)
+      const unreadable = await sign();
+      expect([unreadable.status, unreadable.body.code]).toEqual([503, "service_unavailable"]);
+      await redis(["DEL", "ta:lockdown"]);
+      await redis(["HSET", "ta:lockdown", "signing", "0"]); // written by someone else, half a record
+      const malformed = await sign();
+      expect([malformed.status, malformed.body.code]).toEqual([423, "signing_frozen"]);
+    } finally {
+      await redis(["DEL", "ta:lockdown"]);
+    }
+    expect(await apduCount()).toBe(before);
+    expect((await sign()).status).toBe(200);
   });
 });

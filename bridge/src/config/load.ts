@@ -24,21 +24,48 @@ export function loadBridgeConfig(env: Record<string, string | undefined>): Bridg
     problems.push("UPSTASH_REDIS_REST_TOKEN: required when UPSTASH_REDIS_REST_URL is set");
   }
   problems.push(...walletProblems(present));
+  if (parsed.success) problems.push(...overlapProblems(parsed.data));
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   return parsed.data;
 }
 
+const isTrue = (v: string | undefined) => ["true", "1", "yes"].includes(v ?? "");
+const isProduction = (env: Record<string, string | undefined>) =>
+  (env.NODE_ENV ?? "production") === "production";
+
 function walletProblems(env: Record<string, string | undefined>): string[] {
+  return [...freezeProblems(env), ...softwareWalletProblems(env)];
+}
+
+/**
+ * The lockdown freeze is read from Redis where the device signs; without Redis a freeze engaged
+ * while a request waits for the device would not stop it, so production requires it.
+ */
+function freezeProblems(env: Record<string, string | undefined>): string[] {
+  const enabled = env.WALLET_DRIVER ? env.WALLET_DRIVER !== "none" : isTrue(env.ENABLE_HARDWARE_WALLET);
+  if (!enabled || !isProduction(env) || env.UPSTASH_REDIS_REST_URL) return [];
+  return [
+    "UPSTASH_REDIS_REST_URL: required in production with a wallet (the lockdown freeze is read from it)",
+  ];
+}
+
+function softwareWalletProblems(env: Record<string, string | undefined>): string[] {
   if (env.WALLET_DRIVER !== "software") return [];
   const problems: string[] = [];
   if (!env.SOFTWARE_WALLET_MNEMONIC)
     problems.push("SOFTWARE_WALLET_MNEMONIC: required with WALLET_DRIVER=software");
-  const production = (env.NODE_ENV ?? "production") === "production";
-  const override = ["true", "1", "yes"].includes(env.ALLOW_SOFTWARE_WALLET_IN_PRODUCTION ?? "");
-  if (production && !override) {
+  if (isProduction(env) && !isTrue(env.ALLOW_SOFTWARE_WALLET_IN_PRODUCTION)) {
     problems.push(
       "WALLET_DRIVER: the software wallet is for tests and development; refused with NODE_ENV=production (set ALLOW_SOFTWARE_WALLET_IN_PRODUCTION=true to override, loudly)",
     );
   }
   return problems;
+}
+
+/** A contract both decoded as a token and signed blindly would be ambiguous: refuse the setup. */
+function overlapProblems(config: BridgeEnv): string[] {
+  const tokens = new Set(config.WALLET_TOKENS.map((t) => t.address));
+  return config.WALLET_ALLOWED_CONTRACTS.filter((a) => tokens.has(a)).map(
+    (a) => `WALLET_ALLOWED_CONTRACTS: ${a} is also in WALLET_TOKENS; list a token only there`,
+  );
 }

@@ -1,5 +1,8 @@
-import { isTronAddress } from "@tron-auth/shared/siwt";
+import { normalizeDerivationPath, TRON_PATH_PATTERN } from "@tron-auth/shared/protocol";
 import { z } from "zod";
+import { DECODABLE_TYPES, type DecodableType } from "../wallet/transaction-decoder.ts";
+import { jsonText, tronAddress } from "./fields.ts";
+import { walletTokensJson } from "./wallet-tokens.ts";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -26,19 +29,14 @@ const publicEd25519Jwk = z
   })
   .transform(({ kty, crv, x, kid }) => ({ kty, crv, x, kid, alg: "EdDSA", use: "sig" }));
 
-const jwksJson = z
-  .string()
-  .transform((s, ctx) => {
-    try {
-      return JSON.parse(s) as unknown;
-    } catch {
-      ctx.addIssue({ code: "custom", message: "not valid JSON" });
-      return z.NEVER;
-    }
-  })
-  .pipe(z.object({ keys: z.array(publicEd25519Jwk).min(1, "needs at least one key").max(8) }));
+const jwksJson = jsonText.pipe(
+  z.object({ keys: z.array(publicEd25519Jwk).min(1, "needs at least one key").max(8) }),
+);
 
-const tronAddress = z.string().refine(isTronAddress, "not a valid TRON address");
+const bip44Path = z
+  .string()
+  .regex(TRON_PATH_PATTERN, "a TRON BIP-44 path like 44'/195'/0'/0/0")
+  .transform(normalizeDerivationPath);
 
 const commaList = z.string().transform((s) =>
   s
@@ -109,13 +107,25 @@ export const bridgeEnvSchema = z.object({
   WALLET_DRIVER: z.enum(["ledger", "software", "none"]).optional(),
   SOFTWARE_WALLET_MNEMONIC: z.string().min(1).optional(),
   ALLOW_SOFTWARE_WALLET_IN_PRODUCTION: bool.default(false),
-  WALLET_DEFAULT_PATH: z
-    .string()
-    .regex(/^(m\/)?44'\/195'\/\d+'\/\d+\/\d+$/, "a TRON BIP-44 path like 44'/195'/0'/0/0")
-    .default("44'/195'/0'/0/0"),
+  WALLET_DEFAULT_PATH: bip44Path.default("44'/195'/0'/0/0"),
+  /**
+   * Derivation paths a request may name besides WALLET_DEFAULT_PATH (comma-separated). Each path
+   * is another key on the device; default none, so requests can only use the default key.
+   */
+  WALLET_ALLOWED_PATHS: commaList.pipe(z.array(bip44Path)).default([]),
   WALLET_CONFIRM_TIMEOUT_SECONDS: positiveInt(60, 600),
-  WALLET_ALLOWED_CONTRACT_TYPES: commaList.default(["TransferContract", "TriggerSmartContract"]),
+  /** Contract types the device may sign; only those the policy can decode exist. */
+  WALLET_ALLOWED_CONTRACT_TYPES: commaList
+    .pipe(z.array(z.enum(Object.keys(DECODABLE_TYPES) as [DecodableType, ...DecodableType[]])))
+    .default(["TransferContract", "TriggerSmartContract"]),
+  /**
+   * Contracts whose calls are signed without decoding them (comma-separated base58): only the TRX
+   * they carry is capped, and calls with a TRC-20 selector are refused (list tokens in
+   * WALLET_TOKENS instead). A contract may not be in both.
+   */
   WALLET_ALLOWED_CONTRACTS: commaList.pipe(z.array(tronAddress)).default([]),
+  /** Allowlisted TRC-20 tokens (JSON array, see wallet-tokens.ts): decoded calls, capped per token. */
+  WALLET_TOKENS: walletTokensJson.default([]),
   WALLET_MAX_PER_TRANSACTION_SUN: z.coerce
     .number()
     .int()

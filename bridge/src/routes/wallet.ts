@@ -1,18 +1,17 @@
 import { AppError } from "@tron-auth/shared/problems";
-import { Hono } from "hono";
-import { z } from "zod";
+import {
+  signMessageCallSchema,
+  signTransactionCallSchema,
+  WALLET_OPERATION_ID_PATTERN,
+  type WalletOperation,
+} from "@tron-auth/shared/protocol";
+import { type Context, Hono } from "hono";
 import { jsonBody } from "../http/body.ts";
 import { requirePermission } from "../http/permission.ts";
+import { problemResponse } from "../http/problem-response.ts";
 import type { BridgeEnv } from "../http/types.ts";
+import type { SignRequest, WalletOperations } from "../wallet/wallet-operations.ts";
 import type { Signer, WalletService } from "../wallet/wallet-service.ts";
-
-const path = z
-  .string()
-  .regex(/^(m\/)?44'\/195'\/\d{1,9}'\/\d{1,9}\/\d{1,9}$/, "a TRON BIP-44 path like 44'/195'/0'/0/0")
-  .transform((p) => p.replace(/^m\//, ""))
-  .optional();
-const signTransactionBody = z.strictObject({ rawDataHex: z.string().min(2).max(131_072), path });
-const signMessageBody = z.strictObject({ message: z.string().min(1).max(8_192), path });
 
 const signerOf = (a: BridgeEnv["Variables"]["assertion"]): Signer => ({
   id: a.sub,
@@ -20,25 +19,39 @@ const signerOf = (a: BridgeEnv["Variables"]["assertion"]): Signer => ({
   requestId: a.rid,
 });
 
+/** An operation as the answer to a signing call: done (200), waiting (202), or its stored problem. */
+function operationReply(c: Context<BridgeEnv>, op: WalletOperation): Response {
+  if (op.status === "failed" && op.problem) return problemResponse(op.problem, c.get("requestId"));
+  return c.json(op, op.status === "pending" ? 202 : 200);
+}
+
 /** The wallet at the bridge: status for wallet:read, signing for wallet:sign (checked again inside). */
-export function walletRoutes(wallet: WalletService | undefined) {
-  const unavailable = (): never => {
-    throw new AppError("wallet_unavailable", "This bridge has no wallet device configured.");
+export function walletRoutes(wallet: { service: WalletService; operations: WalletOperations } | undefined) {
+  const needWallet = () => {
+    if (!wallet) throw new AppError("wallet_unavailable", "This bridge has no wallet device configured.");
+    return wallet;
   };
+  const submit = async (c: Context<BridgeEnv>, key: string, request: SignRequest) =>
+    operationReply(c, await needWallet().operations.submit(signerOf(c.var.assertion), key, request));
   return new Hono<BridgeEnv>()
     .get("/internal/v1/wallet", requirePermission("wallet:read"), (c) =>
       c.json(
-        wallet ? wallet.info() : { status: "disabled", driver: "none", appVersion: null, address: null },
+        wallet
+          ? wallet.service.info()
+          : { status: "disabled", driver: "none", appVersion: null, address: null, pending: 0 },
       ),
     )
     .post("/internal/v1/wallet/sign-transaction", requirePermission("wallet:sign"), async (c) => {
-      const body = jsonBody(c, signTransactionBody);
-      if (!wallet) return unavailable();
-      return c.json(await wallet.signTransaction(signerOf(c.var.assertion), body.rawDataHex, body.path));
+      const { idempotencyKey, ...call } = jsonBody(c, signTransactionCallSchema);
+      return submit(c, idempotencyKey, { kind: "transaction", ...call });
     })
     .post("/internal/v1/wallet/sign-message", requirePermission("wallet:sign"), async (c) => {
-      const body = jsonBody(c, signMessageBody);
-      if (!wallet) return unavailable();
-      return c.json(await wallet.signMessage(signerOf(c.var.assertion), body.message, body.path));
+      const { idempotencyKey, ...call } = jsonBody(c, signMessageCallSchema);
+      return submit(c, idempotencyKey, { kind: "message", ...call });
+    })
+    .get("/internal/v1/wallet/operations/:id", requirePermission("wallet:sign"), async (c) => {
+      const id = c.req.param("id");
+      if (!WALLET_OPERATION_ID_PATTERN.test(id)) throw new AppError("not_found", "No such operation.");
+      return c.json(await needWallet().operations.get(id, c.var.assertion.sub));
     });
 }

@@ -36,6 +36,8 @@ export type RunningBridge = {
   reloadTls(): Promise<void>;
   /** The software wallet device, when that is the driver: tests steer it (reject, lock, unplug). */
   softwareDevice?: SoftwareTronDevice;
+  /** Resolves when every signing operation this process started has ended and been stored. */
+  settleWallet(): Promise<void>;
   /** One drain of the audit outbox now (it also runs on its interval); 0 without an outbox. */
   drainOutbox(): Promise<number>;
   /** Stops accepting, finishes in-flight requests (up to the shutdown timeout), then closes MongoDB. */
@@ -89,7 +91,7 @@ export async function startBridge(config: BridgeEnv, log: Logger): Promise<Runni
         })
       : undefined;
     if (!redis) log.warn("UPSTASH_REDIS_REST_URL not set: the worker's audit outbox is not drained");
-    const wallet = buildWallet(config, { db: database.db, users, audit, redis, log, now });
+    const wallet = await buildWallet(config, { db: database.db, users, audit, redis, log, now });
     const probes = bridgeProbes({
       db: database,
       purge,
@@ -122,7 +124,7 @@ export async function startBridge(config: BridgeEnv, log: Logger): Promise<Runni
         }),
         userRoutes(users, new UserAdmin(users, audit, now), now),
         auditRoutes(audit),
-        walletRoutes(wallet?.service),
+        walletRoutes(wallet),
       ],
     });
     const server = await startBridgeServer({ app, tls, host: config.BRIDGE_HOST, port: config.BRIDGE_PORT });
@@ -142,12 +144,14 @@ export async function startBridge(config: BridgeEnv, log: Logger): Promise<Runni
         reportServedCertificate(renewed, config, log);
       },
       drainOutbox: () => outbox?.drainOnce() ?? Promise.resolve(0),
+      settleWallet: () => wallet?.operations.drain() ?? Promise.resolve(),
       ...(wallet?.softwareDevice ? { softwareDevice: wallet.softwareDevice } : {}),
       stop: async () => {
         purge.stop();
         replayPurge.stop();
         await outbox?.stop();
         await wallet?.manager.close();
+        await wallet?.operations.drain();
         await Promise.all([server.close(config.SHUTDOWN_TIMEOUT_SECONDS * 1000), health.close()]);
         await database.close();
       },

@@ -1,4 +1,4 @@
-import { LOCKDOWN_KEY, LOCKDOWN_SIGNING_FIELD } from "@tron-auth/shared/protocol";
+import { problem } from "@tron-auth/shared/problems";
 import type { Redis } from "@upstash/redis";
 import type { Db } from "mongodb";
 import type { Logger } from "pino";
@@ -7,8 +7,11 @@ import type { BridgeEnv } from "../config/schema.ts";
 import type { UserStore } from "../users/store.ts";
 import { ledgerConnector, softwareConnector } from "../wallet/connectors.ts";
 import { DeviceManager } from "../wallet/device-manager.ts";
+import { freezeReader } from "../wallet/lockdown-freeze.ts";
+import { OperationStore } from "../wallet/operation-store.ts";
 import { SoftwareTronDevice } from "../wallet/software-device.ts";
 import { SpendLedger } from "../wallet/spend-ledger.ts";
+import { WalletOperations } from "../wallet/wallet-operations.ts";
 import { WalletService } from "../wallet/wallet-service.ts";
 
 type WalletDeps = {
@@ -20,10 +23,18 @@ type WalletDeps = {
   now: () => Date;
 };
 
+/** The names a signed message may not contain: the sign-in domain and the login URI's host. */
+function serviceNames(config: BridgeEnv): string[] {
+  const uri = new URL(config.SIWT_URI);
+  return [...new Set([config.SIWT_DOMAIN, config.SIWT_DOMAIN.replace(/:\d+$/, ""), uri.host, uri.hostname])];
+}
+
 /** The signing stack for the configured driver, or undefined when the bridge has no wallet. */
-export function buildWallet(config: BridgeEnv, deps: WalletDeps) {
+export async function buildWallet(config: BridgeEnv, deps: WalletDeps) {
   const driver = config.WALLET_DRIVER ?? (config.ENABLE_HARDWARE_WALLET ? "ledger" : "none");
   if (driver === "none") return undefined;
+  const spend = new SpendLedger(deps.db);
+  await spend.ensureIndexes();
   let softwareDevice: SoftwareTronDevice | undefined;
   if (driver === "software") {
     if (config.NODE_ENV === "production")
@@ -34,33 +45,37 @@ export function buildWallet(config: BridgeEnv, deps: WalletDeps) {
   }
   const connector = softwareDevice ? softwareConnector(softwareDevice) : ledgerConnector();
   const manager = new DeviceManager(connector, {
-    defaultPath: config.WALLET_DEFAULT_PATH.replace(/^m\//, ""),
+    defaultPath: config.WALLET_DEFAULT_PATH,
     confirmTimeoutMs: config.WALLET_CONFIRM_TIMEOUT_SECONDS * 1000,
     log: deps.log,
   });
   void manager.refresh();
-  const redis = deps.redis;
   const service = new WalletService({
     device: manager,
     policy: {
       allowedTypes: config.WALLET_ALLOWED_CONTRACT_TYPES,
       allowedContracts: config.WALLET_ALLOWED_CONTRACTS,
-      maxPerTransactionSun: config.WALLET_MAX_PER_TRANSACTION_SUN,
-      maxPerDaySun: config.WALLET_MAX_PER_DAY_SUN,
+      tokens: config.WALLET_TOKENS,
+      maxPerTransactionSun: BigInt(config.WALLET_MAX_PER_TRANSACTION_SUN),
+      maxPer24hSun: BigInt(config.WALLET_MAX_PER_DAY_SUN),
     },
-    spend: new SpendLedger(deps.db, config.WALLET_MAX_PER_DAY_SUN),
+    messages: { service: config.SIWT_DOMAIN, domains: serviceNames(config) },
+    allowedPaths: config.WALLET_ALLOWED_PATHS,
+    spend,
     users: deps.users,
     audit: deps.audit,
-    // Without Redis the worker's check is the only one; with it, an unreadable state freezes.
-    frozen: async () => {
-      if (!redis) return false;
-      try {
-        return String(await redis.hget(LOCKDOWN_KEY, LOCKDOWN_SIGNING_FIELD)) === "1";
-      } catch {
-        return true;
-      }
-    },
+    frozen: freezeReader(deps.redis),
     now: deps.now,
   });
-  return { service, manager, softwareDevice };
+  const store = new OperationStore(deps.db);
+  await store.ensureIndexes();
+  const interrupted = await store.interruptPending(
+    problem("wallet_operation_interrupted", {
+      detail: "The bridge restarted during this operation; sign again with a new Idempotency-Key.",
+    }),
+    deps.now(),
+  );
+  if (interrupted > 0) deps.log.warn({ interrupted }, "wallet operations interrupted by a restart");
+  const operations = new WalletOperations({ store, wallet: service, log: deps.log, now: deps.now });
+  return { service, operations, manager, softwareDevice };
 }

@@ -18,6 +18,8 @@ export type WalletInfo = {
   driver: WalletDriver;
   appVersion: string | null;
   address: string | null;
+  /** Operations running on the device or waiting for it. */
+  pending: number;
 };
 
 class ConfirmationTimeout extends Error {}
@@ -34,7 +36,8 @@ export class DeviceManager {
   readonly #defaultPath: string;
   readonly #log: Logger;
   #transport: Transport | null = null;
-  #info: WalletInfo;
+  #pending = 0;
+  #info: Omit<WalletInfo, "pending">;
   #unwatch: (() => void) | undefined;
 
   constructor(
@@ -53,7 +56,7 @@ export class DeviceManager {
   }
 
   info(): WalletInfo {
-    return { ...this.#info };
+    return { ...this.#info, pending: this.#pending };
   }
 
   get defaultPath(): string {
@@ -76,7 +79,9 @@ export class DeviceManager {
 
   /** Runs `op` alone on the device, bounded by the confirmation timeout; errors become problems. */
   use<T>(op: (trx: Trx) => Promise<T>): Promise<T> {
-    return this.#queue.run(async () => {
+    this.#pending++;
+    const done = () => void this.#pending--;
+    const result = this.#queue.run(async () => {
       const trx = await this.#open();
       const running = op(trx);
       // A timed-out operation settles later (when its transport closes); nobody waits for it then.
@@ -91,6 +96,8 @@ export class DeviceManager {
         throw await this.#problemFrom(error);
       }
     });
+    result.then(done, done);
+    return result;
   }
 
   async close(): Promise<void> {

@@ -1,70 +1,95 @@
-import { createHash } from "node:crypto";
-import { AppError } from "@tron-auth/shared/problems";
-import { TronWeb, utils } from "tronweb";
+import type { TokenRule } from "../config/wallet-tokens.ts";
+import { policyDenied } from "./policy-denied.ts";
+import type { DecodedTransaction } from "./transaction-types.ts";
+import { decodeTokenCall, TRC20_SELECTORS, type Trc20Call, UINT256_MAX } from "./trc20-calldata.ts";
 
 export type SigningPolicy = {
   /** Contract types the device may sign, e.g. TransferContract, TriggerSmartContract. */
   allowedTypes: readonly string[];
-  /** TriggerSmartContract targets allowed (base58); empty: none. */
+  /** TriggerSmartContract targets signed without decoding (base58); only their TRX is capped. */
   allowedContracts: readonly string[];
+  /** Allowlisted TRC-20 tokens: calls decoded by selector, capped in the token's own units. */
+  tokens: readonly TokenRule[];
   /** In sun (1 TRX = 1e6 sun), for TRX moved by the transaction (amount or call_value). */
-  maxPerTransactionSun: number;
-  maxPerDaySun: number;
+  maxPerTransactionSun: bigint;
+  maxPer24hSun: bigint;
 };
 
-export type DecodedTransaction = { txID: string; type: string; amountSun: number; to: string | null };
+/** An amount the rolling 24-hour window must make room for before the device is asked. */
+export type Spend = {
+  /** "TRX", or the token's contract address. */
+  asset: string;
+  amount: bigint;
+  cap24h: bigint;
+  /** The refusal's reason when the window is full. */
+  reason: string;
+};
 
-const RAW_HEX = /^(?:[0-9a-fA-F]{2}){1,65536}$/;
-
-const base58 = (hex: string) => TronWeb.address.fromHex(hex);
+const TRC20_SELECTOR_SET = new Set<string>(Object.values(TRC20_SELECTORS));
 
 /**
- * Decodes the raw transaction with tronweb, trying only the allowed contract types (a type
- * outside the policy is never decoded, only refused), and computes the txID the device signs.
+ * The per-transaction rules, before the device is asked. Returns what the transaction spends
+ * against the rolling windows (checked inside the device queue by the spend ledger).
  */
-export function decodeTransaction(rawDataHex: string, policy: SigningPolicy): DecodedTransaction {
-  if (!RAW_HEX.test(rawDataHex)) throw new AppError("validation_failed", "rawDataHex must be hex.");
-  const txID = createHash("sha256").update(Buffer.from(rawDataHex, "hex")).digest("hex");
-  for (const type of policy.allowedTypes) {
-    let decoded: ReturnType<typeof utils.deserializeTx.deserializeTransaction>;
-    try {
-      decoded = utils.deserializeTx.deserializeTransaction(type, rawDataHex);
-    } catch {
-      continue;
-    }
-    const value = decoded.contract?.[0]?.parameter?.value as Record<string, unknown> | undefined;
-    if (!value) continue;
-    if (type === "TransferContract") {
-      return { txID, type, amountSun: Number(value.amount ?? 0), to: base58(String(value.to_address)) };
-    }
-    if (type === "TriggerSmartContract") {
-      return {
-        txID,
-        type,
-        amountSun: Number(value.call_value ?? 0),
-        to: base58(String(value.contract_address)),
-      };
-    }
-    return { txID, type, amountSun: 0, to: null };
+export function checkTransaction(tx: DecodedTransaction, policy: SigningPolicy): Spend[] {
+  const c = tx.contract;
+  if (!policy.allowedTypes.includes(c.type))
+    throw policyDenied("contract_type", "This kind of transaction is not allowed by the signing policy.");
+  const sun = c.type === "TransferContract" ? c.amountSun : c.callValueSun;
+  if (sun < 0n) throw policyDenied("amount", "The amount cannot be read.");
+  if (sun > policy.maxPerTransactionSun)
+    throw policyDenied("per_transaction_cap", "The amount is over the per-transaction cap.");
+  const spends: Spend[] = [];
+  if (sun > 0n)
+    spends.push({ asset: "TRX", amount: sun, cap24h: policy.maxPer24hSun, reason: "per_24h_cap" });
+  if (c.type === "TriggerSmartContract") {
+    if (c.callTokenValue !== 0n || c.tokenId !== 0n)
+      throw policyDenied("trc10_not_allowed", "Calls that send TRC-10 tokens are not allowed.");
+    const token = policy.tokens.find((t) => t.address === c.contract);
+    if (token) spends.push(...tokenSpends(c.data, token));
+    else checkOpaqueCall(c.contract, c.data, policy);
   }
-  throw new AppError(
-    "signing_policy_denied",
-    "This kind of transaction is not allowed by the signing policy.",
-    {
-      reason: "contract_type",
-    },
-  );
+  return spends;
 }
 
-/** The per-transaction checks; the day cap is the spend ledger's, inside the device queue. */
-export function checkTransaction(tx: DecodedTransaction, policy: SigningPolicy): void {
-  const deny = (reason: string, detail: string) => new AppError("signing_policy_denied", detail, { reason });
-  if (!Number.isSafeInteger(tx.amountSun) || tx.amountSun < 0)
-    throw deny("amount", "The amount cannot be read.");
-  if (tx.type === "TriggerSmartContract" && (!tx.to || !policy.allowedContracts.includes(tx.to))) {
-    throw deny("contract_not_allowed", "This contract is not on the signing allowlist.");
+function checkOpaqueCall(contract: string, data: string, policy: SigningPolicy): void {
+  if (!policy.allowedContracts.includes(contract))
+    throw policyDenied("contract_not_allowed", "This contract is not on the signing allowlist.");
+  // A token call to a contract not configured as a token would move tokens without any cap.
+  if (TRC20_SELECTOR_SET.has(data.slice(0, 8).toLowerCase()))
+    throw policyDenied("token_not_configured", "Token calls need the contract in WALLET_TOKENS.");
+}
+
+function tokenSpends(data: string, token: TokenRule): Spend[] {
+  const decoded = decodeTokenCall(data);
+  if (decoded.kind === "malformed")
+    throw policyDenied("calldata_malformed", "The token call data is not a well-formed ABI call.");
+  if (decoded.kind === "other") {
+    if (token.otherSelectors.includes(decoded.selector)) return [];
+    throw policyDenied("selector_not_allowed", `This call is not allowed on ${token.symbol}.`);
   }
-  if (tx.amountSun > policy.maxPerTransactionSun) {
-    throw deny("per_transaction_cap", "The amount is over the per-transaction cap.");
-  }
+  const call: Trc20Call = decoded.call;
+  if (!token.methods.includes(call.method))
+    throw policyDenied("method_not_allowed", `${call.method} is not allowed on ${token.symbol}.`);
+  const approval = call.method === "approve" || call.method === "increaseAllowance";
+  if (approval && call.amount === UINT256_MAX)
+    throw policyDenied("unlimited_approval", "Unlimited approvals are never signed.");
+  if (call.amount > token.maxPerTransaction)
+    throw policyDenied(
+      "token_per_transaction_cap",
+      `The ${token.symbol} amount is over the per-transaction cap.`,
+    );
+  // Approvals count too: an allowance is tokens a spender may move without asking again.
+  return call.amount > 0n
+    ? [{ asset: token.address, amount: call.amount, cap24h: token.maxPer24h, reason: "token_per_24h_cap" }]
+    : [];
+}
+
+/** The device signs with the key of `path`; a transaction owned by another account is not its to sign. */
+export function checkOwner(tx: DecodedTransaction, deviceAddress: string): void {
+  if (tx.contract.owner !== deviceAddress)
+    throw policyDenied(
+      "owner_mismatch",
+      "The transaction's owner is not the device's address for this path.",
+    );
 }

@@ -7,6 +7,8 @@ type Mode = "ready" | "locked" | "app_closed" | "disconnected";
 type Key = { privateKey: string; publicKey: Buffer; address: string };
 
 const APP_VERSION = [0, 5, 0] as const;
+/** Where the "foreign" key of signWithForeignKeyNext comes from: a path no request uses. */
+const FOREIGN_PATH = "m/44'/195'/4242'/0/0";
 const reply = (sw: number, data: Buffer = Buffer.alloc(0)) =>
   Buffer.concat([data, Buffer.from([sw >> 8, sw & 0xff])]);
 
@@ -26,6 +28,8 @@ export class SoftwareTronDevice extends Transport {
   #tx: { path: string; chunks: Buffer[] } | undefined;
   #message: { path: string; length: number; chunks: Buffer[] } | undefined;
   #hanging: (() => void) | undefined;
+  #hold: { reached: () => void; released: Promise<void> } | undefined;
+  #foreignKeyNext = false;
   apduCount = 0;
 
   constructor(mnemonic: string) {
@@ -40,6 +44,22 @@ export class SoftwareTronDevice extends Transport {
   /** The next confirmation never comes (the user walked away); ended only by closing the transport. */
   hangNext(): void {
     this.#hangNext = true;
+  }
+  /**
+   * The next confirmation takes as long as the test wants (a person reading the screen slowly):
+   * `reached` resolves when the device waits for the buttons, `release()` presses them.
+   */
+  holdNext(): { reached: Promise<void>; release(): void } {
+    let reached!: () => void;
+    let release!: () => void;
+    const reachedP = new Promise<void>((r) => (reached = r));
+    const released = new Promise<void>((r) => (release = r));
+    this.#hold = { reached, released };
+    return { reached: reachedP, release };
+  }
+  /** Test only: the next signature comes from another key, as a faulty or tampered device's would. */
+  signWithForeignKeyNext(): void {
+    this.#foreignKeyNext = true;
   }
   lock(): void {
     this.#mode = "locked";
@@ -128,6 +148,12 @@ export class SoftwareTronDevice extends Transport {
       this.#rejectNext = false;
       return SW.userRejected;
     }
+    const hold = this.#hold;
+    if (hold) {
+      this.#hold = undefined;
+      hold.reached();
+      await hold.released;
+    }
     if (this.#hangNext) {
       this.#hangNext = false;
       await new Promise<void>((resolve) => (this.#hanging = resolve));
@@ -208,7 +234,9 @@ export class SoftwareTronDevice extends Transport {
   async #signDigest(path: string, digest: Buffer): Promise<Buffer> {
     const sw = await this.#confirm();
     if (sw !== SW.ok) return reply(sw);
-    const sig = new utils.ethersUtils.SigningKey(`0x${this.#key(path).privateKey}`).sign(digest);
+    const keyPath = this.#foreignKeyNext ? FOREIGN_PATH : path;
+    this.#foreignKeyNext = false;
+    const sig = new utils.ethersUtils.SigningKey(`0x${this.#key(keyPath).privateKey}`).sign(digest);
     const bytes = Buffer.concat([
       Buffer.from(sig.r.slice(2), "hex"),
       Buffer.from(sig.s.slice(2), "hex"),

@@ -1,54 +1,67 @@
-import { AppError } from "@tron-auth/shared/problems";
 import type { Collection, Db } from "mongodb";
-import { isDuplicateKeyError } from "../db/mongo.ts";
+import { newId } from "../db/ids.ts";
+import type { Spend } from "./policy.ts";
+import { policyDenied } from "./policy-denied.ts";
 
-type SpendDoc = { _id: string; totalSun: number };
+/** One signed amount: decimal string, because token amounts go up to 2^256. */
+type SpendEntry = { _id: string; asset: string; amount: string; at: Date };
+
+export const SPEND_WINDOW_MS = 24 * 60 * 60_000;
 
 /**
- * TRX signed per UTC day, in MongoDB so a restart does not reset the day. A reservation is taken
- * before the device is asked and released if the signature does not come; the device queue
- * serializes them, and the conditional upsert refuses an amount that would cross the cap.
+ * What was signed in the last 24 hours, per asset (TRX and each token), in MongoDB so a restart
+ * forgets nothing. A rolling window, not a calendar day: a calendar day resets at midnight and
+ * lets twice the cap through around it. A reservation is taken inside the device queue before the
+ * device is asked and released when no signature comes out; the queue serializes reservations, so
+ * "sum, then insert" cannot interleave (one bridge per device and database).
  */
 export class SpendLedger {
-  readonly #days: Collection<SpendDoc>;
-  readonly #capSun: number;
+  readonly #entries: Collection<SpendEntry>;
 
-  constructor(db: Db, capSun: number) {
-    this.#days = db.collection<SpendDoc>("wallet_spend");
-    this.#capSun = capSun;
+  constructor(db: Db) {
+    this.#entries = db.collection<SpendEntry>("wallet_spend_window");
   }
 
-  static day(now: Date): string {
-    return now.toISOString().slice(0, 10);
+  async ensureIndexes(): Promise<void> {
+    await this.#entries.createIndex({ asset: 1, at: 1 });
   }
 
-  async reserve(amountSun: number, now: Date): Promise<string> {
-    const day = SpendLedger.day(now);
-    if (amountSun === 0) return day;
-    const denied = new AppError("signing_policy_denied", "The amount is over today's signing cap.", {
-      reason: "per_day_cap",
-    });
-    if (amountSun > this.#capSun) throw denied;
-    try {
-      const doc = await this.#days.findOneAndUpdate(
-        { _id: day, totalSun: { $lte: this.#capSun - amountSun } },
-        { $inc: { totalSun: amountSun } },
-        { upsert: true, returnDocument: "after" },
-      );
-      if (!doc) throw denied;
-    } catch (error) {
-      // The day exists but the filter failed: the upsert collides with it, so the cap is reached.
-      if (isDuplicateKeyError(error)) throw denied;
-      throw error;
+  /** Takes room for every spend or for none; returns the reservation to release on failure. */
+  async reserve(spends: readonly Spend[], now: Date): Promise<string[]> {
+    const since = new Date(now.getTime() - SPEND_WINDOW_MS);
+    // FerretDB has no TTL indexes: entries that left the window are purged here, on every use.
+    await this.#entries.deleteMany({ at: { $lt: since } });
+    for (const spend of spends) {
+      if ((await this.#spentSince(spend.asset, since)) + spend.amount > spend.cap24h) {
+        throw policyDenied(spend.reason, "The amount is over the rolling 24-hour signing cap.");
+      }
     }
-    return day;
+    const entries = spends
+      .filter((s) => s.amount > 0n)
+      .map((s) => ({
+        _id: newId("spd", now.getTime()),
+        asset: s.asset,
+        amount: s.amount.toString(),
+        at: now,
+      }));
+    if (entries.length > 0) await this.#entries.insertMany(entries);
+    return entries.map((e) => e._id);
   }
 
-  async release(day: string, amountSun: number): Promise<void> {
-    if (amountSun > 0) await this.#days.updateOne({ _id: day }, { $inc: { totalSun: -amountSun } });
+  async release(reservation: readonly string[]): Promise<void> {
+    if (reservation.length > 0) await this.#entries.deleteMany({ _id: { $in: [...reservation] } });
   }
 
-  async totalFor(now: Date): Promise<number> {
-    return (await this.#days.findOne({ _id: SpendLedger.day(now) }))?.totalSun ?? 0;
+  /** Signed (and still reserved) in the 24 hours before `now`. */
+  spent(asset: string, now: Date): Promise<bigint> {
+    return this.#spentSince(asset, new Date(now.getTime() - SPEND_WINDOW_MS));
+  }
+
+  async #spentSince(asset: string, since: Date): Promise<bigint> {
+    let total = 0n;
+    for await (const e of this.#entries.find({ asset, at: { $gte: since } }, { projection: { amount: 1 } })) {
+      total += BigInt(e.amount);
+    }
+    return total;
   }
 }

@@ -1,26 +1,29 @@
 import { can, type Role } from "@tron-auth/shared/auth";
 import { AppError } from "@tron-auth/shared/problems";
+import type { SignedMessage, SignedTransaction } from "@tron-auth/shared/protocol";
 import { TronWeb, utils } from "tronweb";
 import type { AuditStore } from "../audit/store.ts";
 import { newId } from "../db/ids.ts";
 import { verifyTronMessageSignature } from "../tron/signature.ts";
 import type { UserStore } from "../users/store.ts";
 import { effectiveStatus } from "../users/user.ts";
+import { allowedPath } from "./derivation-paths.ts";
 import type { DeviceManager, WalletInfo } from "./device-manager.ts";
 import type { Trx } from "./ledger-modules.ts";
-import { checkTransaction, decodeTransaction, type SigningPolicy } from "./policy.ts";
+import { type MessagePolicy, messageToSign } from "./message-policy.ts";
+import { checkOwner, checkTransaction, type SigningPolicy } from "./policy.ts";
 import type { SpendLedger } from "./spend-ledger.ts";
+import { decodeTransaction } from "./transaction-decoder.ts";
+import { summarizeTransaction } from "./transaction-summary.ts";
 
 export type Signer = { id: string; roles: readonly Role[]; requestId: string };
-export type SignedTransaction = {
-  txID: string;
-  signature: string;
-  signedTransaction: { txID: string; raw_data_hex: string; signature: string[] };
-};
 
 type Deps = {
   device: DeviceManager;
   policy: SigningPolicy;
+  messages: MessagePolicy;
+  /** Paths besides the device's default that requests may name. */
+  allowedPaths: readonly string[];
   spend: SpendLedger;
   users: UserStore;
   audit: AuditStore;
@@ -29,13 +32,25 @@ type Deps = {
   now(): Date;
 };
 
-/** secp256k1 recovery of the signer of a 32-byte digest, as a TRON address. */
-function recoverAddress(digestHex: string, signatureHex: string): string {
-  const sig = Buffer.from(signatureHex.replace(/^0x/, ""), "hex");
-  const v = sig[64] ?? 0;
-  const normalized = Buffer.concat([sig.subarray(0, 64), Buffer.from([v < 27 ? v + 27 : v])]);
-  const eth = utils.ethersUtils.recoverAddress(`0x${digestHex}`, `0x${normalized.toString("hex")}`);
-  return TronWeb.address.fromHex(`41${eth.slice(2)}`);
+/**
+ * The device answered with a signature that is not its own key's over these bytes: a fault or a
+ * tampered device. Nothing is released; the caller learns only that it failed.
+ */
+const invalidSignature = () =>
+  new AppError("wallet_signature_invalid", "The wallet device returned a signature that does not verify.");
+
+/** Whether a 65-byte signature over a 32-byte digest recovers (secp256k1) to `address`. */
+function recoversTo(digestHex: string, signatureHex: string, address: string): boolean {
+  try {
+    const sig = Buffer.from(signatureHex.replace(/^0x/, ""), "hex");
+    const v = sig[64] ?? 0;
+    const normalized = Buffer.concat([sig.subarray(0, 64), Buffer.from([v < 27 ? v + 27 : v])]);
+    const eth = utils.ethersUtils.recoverAddress(`0x${digestHex}`, `0x${normalized.toString("hex")}`);
+    return TronWeb.address.fromHex(`41${eth.slice(2)}`) === address;
+  } catch {
+    // A signature that cannot even be parsed recovers to nobody.
+    return false;
+  }
 }
 
 /**
@@ -54,32 +69,35 @@ export class WalletService {
     return this.#d.device.info();
   }
 
-  async signTransaction(signer: Signer, rawDataHex: string, path?: string): Promise<SignedTransaction> {
+  async signTransaction(
+    signer: Signer,
+    rawDataHex: string,
+    path: string | undefined,
+  ): Promise<SignedTransaction> {
     const { policy, spend } = this.#d;
-    const derivation = path ?? this.#d.device.defaultPath;
-    await this.#admit(signer, "transaction", { path: derivation });
-    const tx = await this.#guard(signer, () => {
-      const decoded = decodeTransaction(rawDataHex, policy);
-      checkTransaction(decoded, policy);
-      return decoded;
-    });
-    const signature = await this.#onDevice(
-      signer,
-      { txID: tx.txID, type: tx.type, amountSun: tx.amountSun },
-      async (trx) => {
-        const day = await this.#guard(signer, () => spend.reserve(tx.amountSun, this.#d.now()));
-        try {
-          const { address } = await trx.getAddress(derivation);
-          const sig = await trx.signTransaction(derivation, rawDataHex, []);
-          if (recoverAddress(tx.txID, sig) !== address)
-            throw new Error("device signature does not recover to its address");
-          return sig;
-        } catch (error) {
-          await spend.release(day, tx.amountSun);
-          throw error;
-        }
-      },
+    await this.#admit(signer, "transaction", { path: path ?? this.#d.device.defaultPath });
+    const tx = await this.#guard(signer, { rawBytes: rawDataHex.length / 2 }, () =>
+      decodeTransaction(rawDataHex),
     );
+    // Every later audit event of this signature says, decoded, what it would do.
+    const details = { txID: tx.txID, summary: summarizeTransaction(tx, policy.tokens) };
+    const { derivation, spends } = await this.#guard(signer, details, () => ({
+      derivation: this.#path(path),
+      spends: checkTransaction(tx, policy),
+    }));
+    const signature = await this.#onDevice(signer, details, async (trx) => {
+      const held = await this.#guard(signer, details, () => spend.reserve(spends, this.#d.now()));
+      try {
+        const { address } = await trx.getAddress(derivation);
+        await this.#guard(signer, details, () => checkOwner(tx, address));
+        const sig = await trx.signTransaction(derivation, rawDataHex, []);
+        if (!recoversTo(tx.txID, sig, address)) throw invalidSignature();
+        return sig;
+      } catch (error) {
+        await spend.release(held);
+        throw error;
+      }
+    });
     return {
       txID: tx.txID,
       signature,
@@ -87,21 +105,33 @@ export class WalletService {
     };
   }
 
+  /**
+   * Signs the caller's text inside the service's envelope (see shared/src/protocol/signed-message)
+   * naming `request` (the operation), and returns the exact signed text with the signature.
+   */
   async signMessage(
     signer: Signer,
-    message: string,
-    path?: string,
-  ): Promise<{ address: string; signature: string }> {
-    const derivation = path ?? this.#d.device.defaultPath;
-    await this.#admit(signer, "message", { path: derivation });
-    return this.#onDevice(signer, { kind: "message", length: message.length }, async (trx) => {
+    text: string,
+    path: string | undefined,
+    request: string,
+  ): Promise<SignedMessage> {
+    await this.#admit(signer, "message", { path: path ?? this.#d.device.defaultPath });
+    const { derivation, message } = await this.#guard(signer, { kind: "message" }, () => ({
+      derivation: this.#path(path),
+      message: messageToSign(text, this.#d.messages, { user: signer.id, request }),
+    }));
+    const summary = { type: "message", length: text.length, text: text.slice(0, 256) };
+    return this.#onDevice(signer, { kind: "message", summary }, async (trx) => {
       const { address } = await trx.getAddress(derivation);
-      const signature = `0x${await trx.signPersonalMessage(derivation, Buffer.from(message, "utf8").toString("hex"))}`;
-      if (!verifyTronMessageSignature(message, signature, address).ok) {
-        throw new Error("device message signature does not verify");
-      }
-      return { address, signature };
+      const hex = Buffer.from(message, "utf8").toString("hex");
+      const signature = `0x${await trx.signPersonalMessage(derivation, hex)}`;
+      if (!verifyTronMessageSignature(message, signature, address).ok) throw invalidSignature();
+      return { address, signature, signedMessage: message };
     });
+  }
+
+  #path(requested: string | undefined): string {
+    return allowedPath(requested, { default: this.#d.device.defaultPath, allowed: this.#d.allowedPaths });
   }
 
   /** The stored roles must still allow signing, and no lockdown may freeze it. */
@@ -113,19 +143,24 @@ export class WalletService {
       await this.#record(signer, "wallet_policy_denied", "denied", { kind, reason: "not_allowed" });
       throw new AppError("forbidden", "Your account cannot sign.");
     }
+    await this.#refuseIfFrozen(signer, { kind });
+  }
+
+  async #refuseIfFrozen(signer: Signer, details: Record<string, unknown>): Promise<void> {
     if (await this.#d.frozen()) {
-      await this.#record(signer, "wallet_policy_denied", "denied", { kind, reason: "lockdown" });
+      await this.#record(signer, "wallet_policy_denied", "denied", { ...details, reason: "lockdown" });
       throw new AppError("signing_frozen", "Signing is frozen by a lockdown.");
     }
   }
 
-  /** Policy refusals are audited with their reason, then passed on. */
-  async #guard<T>(signer: Signer, check: () => T | Promise<T>): Promise<T> {
+  /** Policy refusals are audited with their reason and what was asked, then passed on. */
+  async #guard<T>(signer: Signer, details: Record<string, unknown>, check: () => T | Promise<T>): Promise<T> {
     try {
       return await check();
     } catch (error) {
       if (error instanceof AppError && error.problem.code === "signing_policy_denied") {
         await this.#record(signer, "wallet_policy_denied", "denied", {
+          ...details,
           reason: error.problem.reason ?? "policy",
         });
       }
@@ -139,12 +174,18 @@ export class WalletService {
     op: (trx: Trx) => Promise<T>,
   ): Promise<T> {
     try {
-      const result = await this.#d.device.use(op);
+      const result = await this.#d.device.use(async (trx) => {
+        // Checked again here: a lockdown engaged while this operation waited in the queue (behind
+        // a long confirmation) must stop it before the device sees it.
+        await this.#refuseIfFrozen(signer, details);
+        return op(trx);
+      });
       await this.#record(signer, "wallet_sign_approved", "success", details);
       return result;
     } catch (error) {
       const code = error instanceof AppError ? error.problem.code : "device_error";
-      if (code !== "signing_policy_denied")
+      // Policy denials and the freeze were audited where they were decided.
+      if (code !== "signing_policy_denied" && code !== "signing_frozen")
         await this.#record(signer, "wallet_sign_refused", "failure", { ...details, reason: code });
       throw error;
     }

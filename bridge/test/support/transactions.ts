@@ -32,13 +32,34 @@ export function transferHex(o: { amountSun: number; to?: string; memoBytes?: num
   return rawHex(contract, o.memoBytes ? { data: "ab".repeat(o.memoBytes) } : {});
 }
 
-/** A smart-contract call (e.g. a TRC-20 transfer) to `contract`. */
-export function triggerHex(o: { contract: string; callValueSun?: number }): string {
+export type TokenSignature =
+  | "transfer(address,uint256)"
+  | "transferFrom(address,address,uint256)"
+  | "approve(address,uint256)"
+  | "increaseAllowance(address,uint256)";
+
+/** The 4-byte selector of a Solidity signature (keccak256 with tronweb's ethers, not our table). */
+export const selectorOf = (signature: string) => utils.ethersUtils.id(signature).slice(2, 10);
+
+/** ABI call data (hex, no 0x) encoded by tronweb: addresses as base58, amounts as bigint. */
+export function tokenCall(signature: TokenSignature, args: (string | bigint)[]): string {
+  const types = signature.slice(signature.indexOf("(") + 1, -1).split(",");
+  const values = args.map((a) => (typeof a === "string" ? TronWeb.address.toHex(a) : a));
+  return selectorOf(signature) + utils.abi.encodeParams(types, values).replace(/^0x/, "");
+}
+
+/** A smart-contract call to `contract` with call data `data` (hex; default none). */
+export function triggerHex(o: {
+  contract: string;
+  data?: string;
+  callValueSun?: number;
+  owner?: string;
+}): string {
   const value = {
-    owner_address: TronWeb.address.toHex(TEST_ADDRESS),
+    owner_address: TronWeb.address.toHex(o.owner ?? TEST_ADDRESS),
     contract_address: TronWeb.address.toHex(o.contract),
     call_value: o.callValueSun ?? 0,
-    data: "a9059cbb",
+    ...(o.data ? { data: o.data } : {}),
   };
   return rawHex({
     parameter: { value, type_url: "type.googleapis.com/protocol.TriggerSmartContract" },

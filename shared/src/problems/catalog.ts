@@ -2,6 +2,8 @@
 export const PROBLEMS = {
   bad_request: { status: 400, title: "Bad request" },
   validation_failed: { status: 400, title: "Validation failed" },
+  idempotency_key_invalid: { status: 400, title: "Idempotency-Key missing or malformed" },
+  idempotency_key_reused: { status: 409, title: "Idempotency-Key reused for another request" },
   unsupported_media_type: { status: 415, title: "Unsupported media type" },
   payload_too_large: { status: 413, title: "Payload too large" },
   unauthorized: { status: 401, title: "Authentication required" },
@@ -45,6 +47,8 @@ export const PROBLEMS = {
   wallet_disconnected: { status: 503, title: "Wallet device disconnected" },
   wallet_timeout: { status: 504, title: "No confirmation on the wallet device in time" },
   wallet_unavailable: { status: 503, title: "No wallet device configured" },
+  wallet_operation_interrupted: { status: 503, title: "The bridge restarted during the operation" },
+  wallet_signature_invalid: { status: 502, title: "The wallet device returned an invalid signature" },
   signing_policy_denied: { status: 403, title: "Refused by the signing policy" },
   signing_frozen: { status: 423, title: "Signing frozen by a lockdown" },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -2,3 +2,5 @@ export * from "./audit-event.ts";
 export * from "./bridge-api.ts";
 export * from "./internal-assertion.ts";
 export * from "./lockdown.ts";
+export * from "./signed-message.ts";
+export * from "./wallet-api.ts";

@@ -38,8 +38,21 @@ function fromStored(raw: Record<string, unknown> | null): LockdownState {
   };
 }
 
+const readStored = (env: Env) => redisOp(() => redisFor(env).hgetall<Record<string, unknown>>(LOCKDOWN_KEY));
+
 async function read(env: Env): Promise<LockdownState> {
-  return fromStored(await redisOp(() => redisFor(env).hgetall<Record<string, unknown>>(LOCKDOWN_KEY)));
+  return fromStored(await readStored(env));
+}
+
+/**
+ * Whether wallet signing is frozen, failing closed: an unreadable record is a 503 (redisOp) and
+ * a record that exists but does not parse freezes, where the state view would call it inactive.
+ */
+async function signingFrozen(env: Env): Promise<boolean> {
+  const raw = await readStored(env);
+  if (raw === null || Object.keys(raw).length === 0) return false;
+  const state = fromStored(raw);
+  return !state.active || state.signing;
 }
 
 /**
@@ -49,6 +62,7 @@ async function read(env: Env): Promise<LockdownState> {
  */
 export const lockdown = {
   read,
+  signingFrozen,
 
   async engage(
     env: Env,

@@ -18,7 +18,7 @@ export type BridgeActor = { sub: string; roles: readonly Role[]; requestId: stri
 export async function bridgeJson<T extends core.$ZodType>(
   env: Env,
   actor: BridgeActor,
-  request: { method: string; path: string; schema: T; payload?: unknown },
+  request: { method: string; path: string; schema: T; payload?: unknown; timeoutMs?: number },
 ): Promise<core.output<T>> {
   const { payload } = request;
   const method = request.method.toUpperCase();
@@ -41,7 +41,12 @@ export async function bridgeJson<T extends core.$ZodType>(
     [REQUEST_ID_HEADER]: actor.requestId,
   };
   if (payload !== undefined) headers["content-type"] = "application/json";
-  const res = await callBridge(env, target, { method, headers, ...(payload === undefined ? {} : { body }) });
+  const res = await callBridge(env, target, {
+    method,
+    headers,
+    ...(payload === undefined ? {} : { body }),
+    ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }),
+  });
   const json: unknown = await res.json().catch(() => undefined);
   if (res.ok) {
     const parsed = z.safeParse(request.schema, json);
@@ -51,7 +56,11 @@ export async function bridgeJson<T extends core.$ZodType>(
     });
   }
   const problem = problemSchema.safeParse(json);
-  if (problem.success) throw new AppError(problem.data.code, problem.data.detail);
+  if (problem.success) {
+    // The policy's `reason` (e.g. per_day_cap) tells the client what to change; nothing else passes.
+    const { code, detail, reason } = problem.data;
+    throw new AppError(code, detail, typeof reason === "string" ? { reason } : {});
+  }
   // A 5xx without a problem document is a proxy or crash in between: the bridge is unavailable.
   throw new AppError("bridge_unavailable", "The bridge answered unexpectedly.", { retryAfter: 30 });
 }

@@ -24,9 +24,13 @@ export type RouteSpec = {
   tag: string;
   body?: core.$ZodType;
   query?: core.$ZodType;
+  /** Request headers the route reads (an object schema, names as sent), for the docs. */
+  headers?: core.$ZodType;
   response?: core.$ZodType;
   /** Success status; 204 routes have no response body. */
   status: 200 | 201 | 202 | 204;
+  /** A 202 the route may answer instead, with this body (work still under way). */
+  accepted?: core.$ZodType;
 };
 
 export type Guards = (access: Access) => MiddlewareHandler<AppEnv>[];

@@ -37,12 +37,12 @@ export function openApiPath(path: string): { path: string; params: string[] } {
   return { path: converted, params };
 }
 
-function queryParameters(query: core.$ZodType | undefined): JsonSchema[] {
-  if (!query) return [];
-  const schema = toSchema(query) as { properties?: Record<string, JsonSchema>; required?: string[] };
+function parametersOf(where: "query" | "header", source: core.$ZodType | undefined): JsonSchema[] {
+  if (!source) return [];
+  const schema = toSchema(source) as { properties?: Record<string, JsonSchema>; required?: string[] };
   return Object.entries(schema.properties ?? {}).map(([name, s]) => ({
     name,
-    in: "query",
+    in: where,
     required: schema.required?.includes(name) ?? false,
     schema: s,
   }));
@@ -65,12 +65,25 @@ function operation(spec: RouteSpec): JsonSchema {
     ...(access.kind === "permission" ? { "x-permission": access.permission } : {}),
     parameters: [
       ...params.map((name) => ({ name, in: "path", required: true, schema: { type: "string" } })),
-      ...queryParameters(spec.query),
+      ...parametersOf("query", spec.query),
+      ...parametersOf("header", spec.headers),
     ],
     ...(spec.body
       ? { requestBody: { required: true, content: { "application/json": { schema: toSchema(spec.body) } } } }
       : {}),
-    responses: { [String(spec.status)]: success, "4XX": problem, "5XX": problem },
+    responses: {
+      [String(spec.status)]: success,
+      ...(spec.accepted
+        ? {
+            "202": {
+              description: "Accepted: still under way; poll the Location",
+              content: { "application/json": { schema: toSchema(spec.accepted) } },
+            },
+          }
+        : {}),
+      "4XX": problem,
+      "5XX": problem,
+    },
   };
 }
 

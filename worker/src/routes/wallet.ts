@@ -1,4 +1,18 @@
 import { AppError } from "@tron-auth/shared/problems";
+import {
+  derivationPathSchema,
+  messageTextSchema,
+  rawDataHexSchema,
+  type SignMessageCall,
+  type SignTransactionCall,
+  signedMessageSchema,
+  signedTransactionSchema,
+  WALLET_OPERATION_ID_PATTERN,
+  WALLET_SIGN_WAIT_MS,
+  type WalletOperation,
+  walletInfoSchema,
+  walletOperationSchema,
+} from "@tron-auth/shared/protocol";
 import type { Context } from "hono";
 import * as z from "zod/mini";
 import { lockdown } from "../admin/lockdown.ts";
@@ -6,6 +20,7 @@ import { recordAudit } from "../audit/outbox.ts";
 import { bridgeJson } from "../bridge/calls.ts";
 import type { AppEnv } from "../env.ts";
 import type { Define } from "../http/define.ts";
+import { idempotencyKeyHeaders, idempotencyKeyOf } from "../http/idempotency-key.ts";
 import { jsonBody } from "../http/json-body.ts";
 import { needs } from "../http/routes.ts";
 
@@ -13,17 +28,15 @@ const TAG = "wallet";
 /** Signing needs a sign-in this recent: a stolen long-lived session cannot sign. */
 const RECENT_LOGIN_MS = 10 * 60_000;
 
-const hexBytes = (max: number) =>
-  z.string().check(z.regex(/^(?:[0-9a-fA-F]{2})+$/, "hex bytes"), z.maxLength(max));
-const path = z.optional(z.string().check(z.maxLength(64)));
+const path = z.optional(derivationPathSchema);
 const transactionInput = z.object({
-  raw_data_hex: hexBytes(131_072),
+  raw_data_hex: rawDataHexSchema,
   txID: z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/i))),
 });
 const signTransactionRequest = z
   .strictObject({
     transaction: z.optional(transactionInput),
-    rawDataHex: z.optional(hexBytes(131_072)),
+    rawDataHex: z.optional(rawDataHexSchema),
     path,
   })
   .check(
@@ -32,22 +45,32 @@ const signTransactionRequest = z
       "send exactly one of transaction or rawDataHex",
     ),
   );
-const signMessageRequest = z.strictObject({
-  message: z.string().check(z.minLength(1), z.maxLength(8_192)),
-  path,
-});
-const walletInfo = z.object({
-  status: z.string(),
-  driver: z.string(),
-  appVersion: z.nullable(z.string()),
-  address: z.nullable(z.string()),
-});
-const signedTransaction = z.object({
-  txID: z.string(),
-  signature: z.string(),
-  signedTransaction: z.object({ txID: z.string(), raw_data_hex: z.string(), signature: z.array(z.string()) }),
-});
-const signedMessage = z.object({ address: z.string(), signature: z.string() });
+
+const signMessageRequest = z.strictObject({ message: messageTextSchema, path });
+
+/** The bridge waits this long for the device, then says "pending"; our call allows a margin over it. */
+const SIGN_CALL_TIMEOUT_MS = WALLET_SIGN_WAIT_MS + 2_000;
+/** How soon a client polling a pending operation should come back. */
+const POLL_AFTER_SECONDS = 2;
+const operationPath = (id: string) => `/v1/wallet/operations/${id}`;
+
+/**
+ * A signing operation as the client sees it: the signed result (200), or 202 with the operation
+ * and where to poll it while a person is still confirming on the device.
+ */
+function operationReply(c: Context<AppEnv>, op: WalletOperation): Response {
+  if (op.status === "succeeded" && op.result) {
+    c.header("Content-Location", operationPath(op.id));
+    return c.json(op.result, 200);
+  }
+  if (op.status === "failed" && op.problem) {
+    const { code, detail, reason } = op.problem;
+    throw new AppError(code, detail, typeof reason === "string" ? { reason } : {});
+  }
+  c.header("Location", operationPath(op.id));
+  c.header("Retry-After", String(POLL_AFTER_SECONDS));
+  return c.json(op, 202);
+}
 
 const actor = (c: Context<AppEnv>) => ({
   sub: c.var.auth.userId,
@@ -72,7 +95,7 @@ async function admitSigning(c: Context<AppEnv>, kind: string): Promise<void> {
       new AppError("reauth_required", "Sign in again (within 10 minutes) to sign."),
     );
   }
-  if ((await lockdown.read(c.env)).signing) {
+  if (await lockdown.signingFrozen(c.env)) {
     throw await denied("lockdown", new AppError("signing_frozen", "Signing is frozen by a lockdown."));
   }
 }
@@ -92,13 +115,35 @@ export function registerWalletRoutes(define: Define): void {
       tag: TAG,
       status: 200,
       summary: "Wallet device status",
-      response: walletInfo,
+      response: walletInfoSchema,
     },
     async (c) =>
       c.json(
-        await bridgeJson(c.env, actor(c), { method: "GET", path: "/internal/v1/wallet", schema: walletInfo }),
+        await bridgeJson(c.env, actor(c), {
+          method: "GET",
+          path: "/internal/v1/wallet",
+          schema: walletInfoSchema,
+        }),
       ),
   );
+
+  /** Both signing routes: the key first, then the refusals decided here, then the bridge. */
+  const submit = async <T extends SignTransactionCall | SignMessageCall>(
+    c: Context<AppEnv>,
+    kind: "transaction" | "message",
+    payload: Omit<T, "idempotencyKey">,
+  ) => {
+    const idempotencyKey = idempotencyKeyOf(c);
+    await admitSigning(c, kind);
+    const op = await bridgeJson(c.env, actor(c), {
+      method: "POST",
+      path: `/internal/v1/wallet/sign-${kind}`,
+      schema: walletOperationSchema,
+      payload: { idempotencyKey, ...payload },
+      timeoutMs: SIGN_CALL_TIMEOUT_MS,
+    });
+    return operationReply(c, op);
+  };
 
   define(
     {
@@ -107,9 +152,12 @@ export function registerWalletRoutes(define: Define): void {
       access: needs("wallet:sign", true),
       tag: TAG,
       status: 200,
-      summary: "Sign a TRON transaction on the device",
+      summary:
+        "Sign a TRON transaction on the device (idempotent per Idempotency-Key; 202 while a person confirms)",
+      headers: idempotencyKeyHeaders,
       body: signTransactionRequest,
-      response: signedTransaction,
+      response: signedTransactionSchema,
+      accepted: walletOperationSchema,
     },
     async (c) => {
       const body = await jsonBody(c, signTransactionRequest);
@@ -117,16 +165,10 @@ export function registerWalletRoutes(define: Define): void {
       if (body.transaction?.txID && body.transaction.txID.toLowerCase() !== (await sha256Hex(rawDataHex))) {
         throw new AppError("validation_failed", "transaction.txID is not the SHA-256 of raw_data_hex.");
       }
-      await admitSigning(c, "transaction");
-      const payload = { rawDataHex, ...(body.path ? { path: body.path } : {}) };
-      return c.json(
-        await bridgeJson(c.env, actor(c), {
-          method: "POST",
-          path: "/internal/v1/wallet/sign-transaction",
-          schema: signedTransaction,
-          payload,
-        }),
-      );
+      return submit<SignTransactionCall>(c, "transaction", {
+        rawDataHex,
+        ...(body.path ? { path: body.path } : {}),
+      });
     },
   );
 
@@ -137,21 +179,35 @@ export function registerWalletRoutes(define: Define): void {
       access: needs("wallet:sign", true),
       tag: TAG,
       status: 200,
-      summary: "Sign a message (TIP-191) on the device",
+      summary: "Sign a message (TIP-191) on the device, inside the service's envelope (idempotent, as above)",
+      headers: idempotencyKeyHeaders,
       body: signMessageRequest,
-      response: signedMessage,
+      response: signedMessageSchema,
+      accepted: walletOperationSchema,
+    },
+    async (c) => submit<SignMessageCall>(c, "message", await jsonBody(c, signMessageRequest)),
+  );
+
+  define(
+    {
+      method: "get",
+      path: "/v1/wallet/operations/:id",
+      access: needs("wallet:sign", true),
+      tag: TAG,
+      status: 200,
+      summary:
+        "A signing operation of the caller's: pending, succeeded (with the result) or failed (with the problem)",
+      response: walletOperationSchema,
     },
     async (c) => {
-      const body = await jsonBody(c, signMessageRequest);
-      await admitSigning(c, "message");
-      return c.json(
-        await bridgeJson(c.env, actor(c), {
-          method: "POST",
-          path: "/internal/v1/wallet/sign-message",
-          schema: signedMessage,
-          payload: body,
-        }),
-      );
+      const id = c.req.param("id") ?? "";
+      if (!WALLET_OPERATION_ID_PATTERN.test(id)) throw new AppError("not_found", "No such operation.");
+      const op = await bridgeJson(c.env, actor(c), {
+        method: "GET",
+        path: `/internal/v1/wallet/operations/${id}`,
+        schema: walletOperationSchema,
+      });
+      return c.json(op);
     },
   );
 }

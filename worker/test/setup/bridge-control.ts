@@ -4,14 +4,17 @@ import type { RunningBridge } from "@tron-auth/bridge/runtime";
 
 const DEVICE_ACTIONS = new Set(["rejectNext", "lock", "closeApp", "openApp", "disconnect", "reattach"]);
 type DeviceAction = "rejectNext" | "lock" | "closeApp" | "openApp" | "disconnect" | "reattach";
+type Hold = ReturnType<NonNullable<RunningBridge["softwareDevice"]>["holdNext"]>;
 
 /**
  * Owns the test bridge and lets tests inside workerd stop and restart it over loopback HTTP
  * (POST /stop, POST /start), to show what the worker does while the Pi is away, and steers its
- * software wallet (POST /device/rejectNext|lock|closeApp|openApp|disconnect|reattach; GET /device).
+ * software wallet (POST /device/rejectNext|lock|closeApp|openApp|disconnect|reattach; GET /device;
+ * POST /device/holdNext makes the next confirmation wait for POST /device/release).
  */
 export async function startBridgeControl(start: () => Promise<RunningBridge>) {
   let bridge: RunningBridge | undefined = await start();
+  let hold: Hold | undefined;
   const server = createServer(async (req, res) => {
     try {
       const device = bridge?.softwareDevice;
@@ -22,7 +25,12 @@ export async function startBridgeControl(start: () => Promise<RunningBridge>) {
           .end(JSON.stringify({ apduCount: device?.apduCount ?? 0, mode: device?.mode }));
         return;
       }
-      if (req.method === "POST" && action && device && DEVICE_ACTIONS.has(action)) {
+      if (req.method === "POST" && action === "holdNext" && device) {
+        hold = device.holdNext();
+      } else if (req.method === "POST" && action === "release") {
+        hold?.release();
+        hold = undefined;
+      } else if (req.method === "POST" && action && device && DEVICE_ACTIONS.has(action)) {
         const steer = device[action as DeviceAction].bind(device) as (n?: number) => void;
         steer(action === "disconnect" ? 2 : undefined);
       } else if (req.method === "POST" && req.url === "/stop") {

@@ -1,0 +1,62 @@
+import { encodeTronAddress } from "@tron-auth/shared/siwt";
+
+/** The TRC-20 calls the policy understands, by their 4-byte selector (as in ERC-20). */
+export const TRC20_SELECTORS = {
+  transfer: "a9059cbb",
+  transferFrom: "23b872dd",
+  approve: "095ea7b3",
+  increaseAllowance: "39509351",
+} as const;
+export type Trc20Method = keyof typeof TRC20_SELECTORS;
+export const TRC20_METHODS = Object.keys(TRC20_SELECTORS) as Trc20Method[];
+
+export type Trc20Call =
+  | { method: "transfer"; to: string; amount: bigint }
+  | { method: "transferFrom"; from: string; to: string; amount: bigint }
+  | { method: "approve" | "increaseAllowance"; spender: string; amount: bigint };
+
+export type DecodedCall =
+  | { kind: "trc20"; call: Trc20Call }
+  | { kind: "other"; selector: string }
+  | { kind: "malformed"; selector: string | null };
+
+/** uint256 max: an "unlimited" allowance in every wallet UI. */
+export const UINT256_MAX = (1n << 256n) - 1n;
+
+const WORD = 32;
+const METHOD_BY_SELECTOR = new Map<string, Trc20Method>(
+  TRC20_METHODS.map((method) => [TRC20_SELECTORS[method], method]),
+);
+const ARITY: Record<Trc20Method, number> = { transfer: 2, transferFrom: 3, approve: 2, increaseAllowance: 2 };
+
+/** An ABI address word: 12 zero bytes, then the 20-byte account (TRON drops the 0x41 prefix). */
+function addressWord(word: Buffer): string | null {
+  if (word.subarray(0, 12).some((b) => b !== 0)) return null;
+  return encodeTronAddress(word.subarray(12));
+}
+
+/**
+ * Strict ABI decoding of a call to a token: a known selector must carry exactly its words, and
+ * address words must be cleanly padded. Anything else is "malformed", never guessed at: a token
+ * contract's own decoder may read dirty bits differently from ours.
+ */
+export function decodeTokenCall(dataHex: string): DecodedCall {
+  const data = Buffer.from(dataHex, "hex");
+  if (data.length < 4 || data.length * 2 !== dataHex.length) return { kind: "malformed", selector: null };
+  const selector = data.subarray(0, 4).toString("hex");
+  const method = METHOD_BY_SELECTOR.get(selector);
+  if (!method) return { kind: "other", selector };
+  const args = data.subarray(4);
+  if (args.length !== ARITY[method] * WORD) return { kind: "malformed", selector };
+  const word = (i: number) => args.subarray(i * WORD, (i + 1) * WORD);
+  const uint = (i: number) => BigInt(`0x${word(i).toString("hex")}`);
+  const malformed: DecodedCall = { kind: "malformed", selector };
+  if (method === "transferFrom") {
+    const [from, to] = [addressWord(word(0)), addressWord(word(1))];
+    return from && to ? { kind: "trc20", call: { method, from, to, amount: uint(2) } } : malformed;
+  }
+  const party = addressWord(word(0));
+  if (!party) return malformed;
+  if (method === "transfer") return { kind: "trc20", call: { method, to: party, amount: uint(1) } };
+  return { kind: "trc20", call: { method, spender: party, amount: uint(1) } };
+}
