@@ -35,12 +35,16 @@ function start(env: Record<string, string>): Promise<{ child: ChildProcess; read
   );
   children.push(child);
   let stderr = "";
+  const said: string[] = [];
   const { stdout, stderr: errors } = child;
   errors.on("data", (d: Buffer) => (stderr += d.toString()));
+  // Both streams in the failure, so a start that stalls shows the last step it reached.
+  const output = () => `stdout:\n${said.join("\n")}\nstderr:\n${stderr}`;
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start not ready in 180 s: ${stderr}`)), 180_000);
-    child.once("exit", (code) => reject(new Error(`npm start exited ${code}: ${stderr}`)));
+    const timer = setTimeout(() => reject(new Error(`npm start not ready in 180 s; ${output()}`)), 180_000);
+    child.once("exit", (code) => reject(new Error(`npm start exited ${code}; ${output()}`)));
     createInterface({ input: stdout }).on("line", (line) => {
+      said.push(line);
       if (!line.startsWith('{"ready":true')) return;
       clearTimeout(timer);
       resolve({ child, ready: JSON.parse(line) as Ready });
