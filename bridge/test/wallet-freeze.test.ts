@@ -1,5 +1,5 @@
-import { startRedisServer } from "@tron-auth/infra/redis-server";
-import { startUpstashRest } from "@tron-auth/infra/upstash-rest";
+import { startRedisServer } from "@tron-auth/launchers/redis-server";
+import { startUpstashRest } from "@tron-auth/upstash-rest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestBridge, type TestBridge } from "./support/harness.ts";
 import { TEST_MNEMONIC, transferHex } from "./support/transactions.ts";
