@@ -126,3 +126,18 @@ describe("README, Repository layout", () => {
     expect(named.filter((folder) => !existsSync(join(ROOT, folder)))).toEqual([]);
   });
 });
+
+describe("entry points", () => {
+  it("run files that exist: the npm scripts, their shell wrappers and .ci/run", () => {
+    const manifests = ["package.json", ...folders.map((folder) => `${folder}/package.json`)];
+    const commands = manifests.flatMap((m) => Object.values(readJson<{ scripts?: object }>(m).scripts ?? {}));
+    const shells = ["scripts/start.sh", "scripts/test.sh", ".ci/run"].map((f) =>
+      readFileSync(join(ROOT, f), "utf8"),
+    );
+    const files = [...commands, ...shells].flatMap((text) =>
+      [...String(text).matchAll(/(?:^|\s)([\w./-]+\.(?:ts|sh))(?=\s|$|")/gm)].map((m) => m[1] ?? ""),
+    );
+    expect(files.length).toBeGreaterThan(5);
+    expect(files.filter((file) => !existsSync(join(ROOT, file)))).toEqual([]);
+  });
+});
