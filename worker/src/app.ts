@@ -4,6 +4,7 @@ import { definer } from "./http/define.ts";
 import { renderError, renderNotFound } from "./http/errors.ts";
 import { requestId } from "./http/request-id.ts";
 import { rateLimitHeaders } from "./limits/headers.ts";
+import { registerLockdownRoutes } from "./lockdown/routes.ts";
 import { registerAdminRoutes } from "./routes/admin.ts";
 import { registerAuthRoutes } from "./routes/auth.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
@@ -21,6 +22,7 @@ export function createApp(): Hono<AppEnv> {
   registerJwksRoutes(define);
   registerAuthRoutes(define);
   registerAdminRoutes(define);
+  registerLockdownRoutes(define);
   registerWalletRoutes(define);
   registerOpenApiRoute(define, app);
   app.notFound(renderNotFound);

@@ -1,16 +1,13 @@
 import type { Role } from "@tron-auth/shared/auth";
 import { AppError } from "@tron-auth/shared/problems";
-import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { settingsOf } from "../config.ts";
 import type { AppEnv, Env } from "../env.ts";
 import { consume, rateLimited, type Tier } from "../limits/limiter.ts";
 import { sessionsOf } from "../sessions/for-request.ts";
-import { type LiveSession, livenessCache } from "../sessions/liveness-cache.ts";
-import type { SessionStore, VerifiedSession } from "../sessions/store.ts";
+import { refreshRoles } from "../sessions/fresh-roles.ts";
 import { keyRingFrom } from "../tokens/keys.ts";
 import { verifyAccessTokenCached } from "../tokens/verified-cache.ts";
-import { refreshRoles } from "./fresh-roles.ts";
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 const MAX_TOKEN_LENGTH = 4096;
@@ -24,7 +21,7 @@ function tierOf(roles: readonly Role[]): Tier {
  * The hot path: verify the access token locally, then, in one auto-pipelined Upstash request,
  * take a unit from the user's rate limit and prove the session is live (reading its current
  * roles and the lockdown epoch). The session half is skipped when this isolate saw the session
- * live within `maxStalenessMs`.
+ * live within the staleness the route allows.
  */
 export function authenticate(opts: {
   staleness: (env: Env) => number;
@@ -43,9 +40,10 @@ export function authenticate(opts: {
       issuer: settings.JWT_ISSUER,
       audience: settings.JWT_AUDIENCE,
     });
+    const sessions = sessionsOf(c);
     const [limit, live] = await Promise.all([
       opts.rateLimit ? consume(c.env, tierOf(claims.roles), `u:${claims.sub}`) : undefined,
-      liveSession(c, claims.sid, opts.staleness(c.env)),
+      sessions.live(claims.sid, Date.now(), opts.staleness(c.env)),
     ]);
     if (limit) c.set("rateLimit", limit);
     if (!live || live.session.uid !== claims.sub)
@@ -53,7 +51,7 @@ export function authenticate(opts: {
     if (limit && !limit.success) throw rateLimited(limit);
     const roles =
       opts.currentRoles && live.stale
-        ? (await refreshRoles(c, live.sessions, live.stale)).roles
+        ? (await refreshRoles(c, sessions, live.stale)).roles
         : live.session.roles;
     c.set("auth", {
       userId: claims.sub,
@@ -64,32 +62,6 @@ export function authenticate(opts: {
     });
     await next();
   });
-}
-
-type Live = {
-  session: LiveSession;
-  sessions: SessionStore;
-  /** The verified record when its roles may be stale (a role change since they were read). */
-  stale: VerifiedSession | undefined;
-};
-
-async function liveSession(
-  c: Context<AppEnv>,
-  sid: string,
-  maxStalenessMs: number,
-): Promise<Live | undefined> {
-  const now = Date.now();
-  const sessions = sessionsOf(c);
-  if (maxStalenessMs > 0) {
-    const cached = livenessCache.get(sid, now);
-    if (cached) return { session: cached, sessions, stale: undefined };
-  }
-  const current = await sessions.current(sid, now);
-  if (!current) return undefined;
-  const { userId: uid, roles, loginAt } = current.session.record;
-  const session = { uid, roles, loginAt };
-  if (maxStalenessMs > 0) livenessCache.remember(sid, session, now + maxStalenessMs);
-  return { session, sessions, stale: current.rolesCurrent ? undefined : current.session };
 }
 
 /** Ordinary authenticated routes: session liveness may be up to SESSION_CACHE_MS old. */

@@ -4,9 +4,7 @@ import { type BridgeUser, userEnvelopeSchema, userPageSchema } from "@tron-auth/
 import type { Context } from "hono";
 import * as z from "zod/mini";
 import type * as core from "zod/v4/core";
-import { lockdown, lockdownState } from "../admin/lockdown.ts";
 import { changeUser } from "../admin/role-change.ts";
-import { recordAudit } from "../audit/outbox.ts";
 import { type BridgeActor, bridgeJson } from "../bridge/calls.ts";
 import type { AppEnv } from "../env.ts";
 import type { Define } from "../http/define.ts";
@@ -41,10 +39,6 @@ const lockBody = z.strictObject({
   reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(256)),
   until: z.optional(z.iso.datetime({ offset: true })),
 });
-const lockdownBody = z
-  .strictObject({ signing: z.optional(z.boolean()), sessions: z.optional(z.boolean()) })
-  .check(z.refine((b) => b.signing === true || b.sessions === true, "set signing and/or sessions to true"));
-const lockdownEnvelope = z.object({ lockdown: lockdownState });
 
 function actor(c: Context<AppEnv>): BridgeActor {
   return { sub: c.var.auth.userId, roles: c.var.auth.roles, requestId: c.var.requestId };
@@ -206,63 +200,5 @@ export function registerAdminRoutes(define: Define): void {
           schema: auditPage,
         }),
       ),
-  );
-
-  define(
-    {
-      method: "get",
-      path: "/v1/admin/lockdown",
-      access: needs("lockdown:manage", true),
-      tag: TAG,
-      status: 200,
-      summary: "Lockdown state",
-      response: lockdownEnvelope,
-    },
-    async (c) => c.json({ lockdown: await lockdown.read(c.env) }),
-  );
-
-  define(
-    {
-      method: "post",
-      path: "/v1/admin/lockdown",
-      access: needs("lockdown:manage", true),
-      tag: TAG,
-      status: 200,
-      summary: "Freeze signing and/or end every other session",
-      body: lockdownBody,
-      response: lockdownEnvelope,
-    },
-    async (c) => {
-      const body = await jsonBody(c, lockdownBody);
-      const request = { signing: body.signing === true, sessions: body.sessions === true };
-      const state = await lockdown.engage(c.env, request, c.var.auth);
-      await recordAudit(c, {
-        type: "lockdown",
-        outcome: "success",
-        actor: { id: c.var.auth.userId, roles: c.var.auth.roles },
-        details: request,
-      });
-      return c.json({ lockdown: state });
-    },
-  );
-
-  define(
-    {
-      method: "delete",
-      path: "/v1/admin/lockdown",
-      access: needs("lockdown:manage", true),
-      tag: TAG,
-      status: 204,
-      summary: "Lift the lockdown (ended sessions stay ended)",
-    },
-    async (c) => {
-      await lockdown.lift(c.env);
-      await recordAudit(c, {
-        type: "lockdown_lifted",
-        outcome: "success",
-        actor: { id: c.var.auth.userId, roles: c.var.auth.roles },
-      });
-      return c.body(null, 204);
-    },
   );
 }

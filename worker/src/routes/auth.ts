@@ -4,7 +4,6 @@ import { buildSiwtMessage, generateNonce } from "@tron-auth/shared/siwt";
 import { recordAudit } from "../audit/outbox.ts";
 import { signIn } from "../auth/login.ts";
 import { storeNonce } from "../auth/nonces.ts";
-import { refreshPair } from "../auth/refresh.ts";
 import {
   challengeRequest,
   challengeResponse,
@@ -23,6 +22,7 @@ import { AUTHENTICATED, needs, PUBLIC } from "../http/routes.ts";
 import { consumeAll, rateLimited } from "../limits/limiter.ts";
 import { redisFor } from "../redis.ts";
 import { sessionsOf } from "../sessions/for-request.ts";
+import { refreshPair } from "../sessions/refresh.ts";
 
 const TAG = "auth";
 

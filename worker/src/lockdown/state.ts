@@ -2,8 +2,7 @@ import { LOCKDOWN_KEY, LOCKDOWN_SIGNING_FIELD } from "@tron-auth/shared/protocol
 import * as z from "zod/mini";
 import type { Env } from "../env.ts";
 import { redisFor, redisOp } from "../redis.ts";
-import { formatEpoch } from "../sessions/epoch.ts";
-import { sessionKeys } from "../sessions/store.ts";
+import type { SessionStore } from "../sessions/store.ts";
 
 export const lockdownState = z.object({
   active: z.boolean(),
@@ -52,12 +51,13 @@ export const lockdown = {
 
   async engage(
     env: Env,
+    sessions: SessionStore,
     request: { signing: boolean; sessions: boolean },
     actor: { userId: string; sid: string },
   ) {
     const now = Date.now();
     const redis = redisFor(env);
-    if (request.sessions) await redisOp(() => redis.set(sessionKeys.EPOCH_KEY, formatEpoch(now, actor.sid)));
+    if (request.sessions) await sessions.endAllBefore(now, actor.sid);
     const previous = await read(env);
     const state = {
       [LOCKDOWN_SIGNING_FIELD]: request.signing || previous.signing ? "1" : "0",

@@ -4,7 +4,7 @@ import { SESSION_USER_PATH, userEnvelopeSchema } from "@tron-auth/shared/protoco
 import type { Context } from "hono";
 import { bridgeJson } from "../bridge/calls.ts";
 import type { AppEnv } from "../env.ts";
-import type { SessionStore, VerifiedSession } from "../sessions/store.ts";
+import type { SessionStore, VerifiedSession } from "./store.ts";
 
 export type Refreshed = { roles: Role[]; session: VerifiedSession | undefined };
 

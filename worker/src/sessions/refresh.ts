@@ -1,15 +1,17 @@
 import { AppError } from "@tron-auth/shared/problems";
 import type { Context } from "hono";
 import { recordAudit } from "../audit/outbox.ts";
+import { tokenPairResponse } from "../auth/schemas.ts";
+import { mintTokenPair, type TokenPairBody } from "../auth/token-pair.ts";
 import { settingsOf } from "../config.ts";
 import type { AppEnv } from "../env.ts";
-import { sessionsOf } from "../sessions/for-request.ts";
-import { open, seal } from "../sessions/grace-box.ts";
-import { hashSecret, parseRefreshToken, type RefreshToken } from "../sessions/refresh-token.ts";
-import type { SessionStore, VerifiedSession } from "../sessions/store.ts";
 import { keyRingFrom } from "../tokens/keys.ts";
+import { sessionsOf } from "./for-request.ts";
 import { refreshRoles } from "./fresh-roles.ts";
-import { mintTokenPair, type TokenPairBody } from "./token-pair.ts";
+import { open, seal } from "./grace-box.ts";
+import { hashSecret, parseRefreshToken, type RefreshToken } from "./refresh-token.ts";
+import type { SessionStore, VerifiedSession } from "./store.ts";
+import { storedJson } from "./stored-json.ts";
 
 /** A rotation that keeps finding its record changed under it (a storm of concurrent refreshes) gives up. */
 const ATTEMPTS = 3;
@@ -30,7 +32,7 @@ export async function refreshPair(c: Context<AppEnv>, refreshToken: string): Pro
     let session: VerifiedSession | undefined = current.session;
     // Refresh copies the session's roles into the new token: they must be the user's current
     // ones. Only a rotation mints with them (a replay or reuse does not), so only it re-reads.
-    if (!current.rolesCurrent && presentedHash === session.stored.rh)
+    if (!current.rolesCurrent && sessions.holdsCurrentRefresh(session, presentedHash))
       session = (await refreshRoles(c, sessions, session)).session;
     const pair = session && (await rotateOnce(c, sessions, session, presented, presentedHash));
     if (pair) return pair;
@@ -69,8 +71,8 @@ async function rotateOnce(
     return pair.body;
   }
   if (result.outcome === "grace") {
-    const replay = await open(result.sealedPair, presented.secret, record.sid);
-    if (replay) return JSON.parse(replay) as TokenPairBody;
+    const replay = await replayOf(result.sealedPair, presented, record.sid);
+    if (replay) return replay;
   }
   if (result.outcome === "reuse") {
     await recordAudit(c, {
@@ -86,4 +88,19 @@ async function rotateOnce(
     );
   }
   throw refused();
+}
+
+/**
+ * The pair sealed by the rotation this retry repeats. It decrypts only with the presented token,
+ * and is parsed, not trusted: anything but a token pair is no replay.
+ */
+async function replayOf(
+  box: string,
+  presented: RefreshToken,
+  sid: string,
+): Promise<TokenPairBody | undefined> {
+  const text = await open(box, presented.secret, sid);
+  if (text === undefined) return undefined;
+  const pair = tokenPairResponse.safeParse(storedJson(text));
+  return pair.success ? pair.data : undefined;
 }
