@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { BridgeEnv } from "../config/schema.ts";
-import type { TlsMaterial } from "../server.ts";
+import type { TlsMaterial } from "../server/https.ts";
 import { checkServedCertificate } from "../tls/served-certificate.ts";
 
 export const CERTIFICATE_REFUSED = "served certificate would be refused by Cloudflare Workers";

@@ -1,6 +1,5 @@
 import { Redis } from "@upstash/redis";
 import type { Logger } from "pino";
-import { createApp } from "../app.ts";
 import { startOutboxDrain } from "../audit/outbox-drain.ts";
 import { createOutboxVerifier } from "../audit/outbox-verify.ts";
 import { AuditStore } from "../audit/store.ts";
@@ -13,7 +12,8 @@ import { auditRoutes } from "../routes/audit.ts";
 import { loginRoutes } from "../routes/login.ts";
 import { userRoutes } from "../routes/users.ts";
 import { walletRoutes } from "../routes/wallet.ts";
-import { startBridgeServer } from "../server.ts";
+import { createApp } from "../server/app.ts";
+import { startBridgeServer } from "../server/https.ts";
 import { UserAdmin } from "../users/admin.ts";
 import { UserStore } from "../users/store.ts";
 import type { SoftwareTronDevice } from "../wallet/software-device.ts";

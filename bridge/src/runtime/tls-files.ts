@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { BridgeEnv } from "../config/schema.ts";
-import type { TlsMaterial } from "../server.ts";
+import type { TlsMaterial } from "../server/https.ts";
 
 type TlsPaths = Pick<BridgeEnv, "BRIDGE_TLS_CERT" | "BRIDGE_TLS_KEY" | "BRIDGE_TLS_CLIENT_CA">;
 

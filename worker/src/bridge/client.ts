@@ -1,6 +1,6 @@
 import { AppError } from "@tron-auth/shared/problems";
 import { requestTarget } from "@tron-auth/shared/protocol";
-import type { Env } from "../env.ts";
+import type { Env } from "../platform/env.ts";
 
 const DEFAULT_TIMEOUT_MS = 5_000;
 const DEFAULT_ORIGIN = "https://bridge.internal";

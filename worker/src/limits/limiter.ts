@@ -1,8 +1,8 @@
 import { AppError } from "@tron-auth/shared/problems";
 import { Ratelimit } from "@upstash/ratelimit";
-import { type Settings, settingsOf } from "../config.ts";
-import type { Env, RateLimitState } from "../env.ts";
-import { redisFor } from "../redis.ts";
+import { type Settings, settingsOf } from "../platform/config.ts";
+import type { Env, RateLimitState } from "../platform/env.ts";
+import { redisFor } from "../platform/redis.ts";
 
 /** Each tier is one sliding window (@upstash/ratelimit), keyed by IP, user or address. */
 export type Tier = "public" | "user" | "privileged" | "challenge" | "login";

@@ -1,7 +1,7 @@
-import { settingsOf } from "../config.ts";
-import type { Env } from "../env.ts";
+import { settingsOf } from "../platform/config.ts";
+import type { Env } from "../platform/env.ts";
 import { LuaScript } from "../platform/lua-script.ts";
-import { redisFor, redisOp } from "../redis.ts";
+import { redisFor, redisOp } from "../platform/redis.ts";
 
 /** What a block covers: one address for this client, or every sign-in from this client. */
 export type BlockScope = "address" | "client";

@@ -1,7 +1,7 @@
 import * as z from "zod/mini";
 import { recordAudit } from "../audit/outbox.ts";
-import type { Define } from "../http/define.ts";
 import { jsonBody } from "../http/json-body.ts";
+import type { Define } from "../http/routes.ts";
 import { needs } from "../http/routes.ts";
 import { sessionsOf } from "../sessions/for-request.ts";
 import { lockdown, lockdownState } from "./state.ts";

@@ -1,7 +1,7 @@
 import { LOCKDOWN_KEY, LOCKDOWN_SIGNING_FIELD } from "@tron-auth/shared/protocol";
 import * as z from "zod/mini";
-import type { Env } from "../env.ts";
-import { redisFor, redisOp } from "../redis.ts";
+import type { Env } from "../platform/env.ts";
+import { redisFor, redisOp } from "../platform/redis.ts";
 import type { SessionStore } from "../sessions/store.ts";
 
 export const lockdownState = z.object({

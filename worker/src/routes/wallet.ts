@@ -3,11 +3,11 @@ import type { Context } from "hono";
 import * as z from "zod/mini";
 import { recordAudit } from "../audit/outbox.ts";
 import { bridgeJson } from "../bridge/calls.ts";
-import type { AppEnv } from "../env.ts";
-import type { Define } from "../http/define.ts";
 import { jsonBody } from "../http/json-body.ts";
+import type { Define } from "../http/routes.ts";
 import { needs } from "../http/routes.ts";
 import { lockdown } from "../lockdown/state.ts";
+import type { AppEnv } from "../platform/env.ts";
 
 const TAG = "wallet";
 /** Signing needs a sign-in this recent: a stolen long-lived session cannot sign. */

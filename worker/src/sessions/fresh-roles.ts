@@ -3,7 +3,7 @@ import { AppError } from "@tron-auth/shared/problems";
 import { SESSION_USER_PATH, userEnvelopeSchema } from "@tron-auth/shared/protocol";
 import type { Context } from "hono";
 import { bridgeJson } from "../bridge/calls.ts";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv } from "../platform/env.ts";
 import type { SessionStore, VerifiedSession } from "./store.ts";
 
 export type Refreshed = { roles: Role[]; session: VerifiedSession | undefined };

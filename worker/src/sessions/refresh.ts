@@ -1,15 +1,14 @@
 import { AppError } from "@tron-auth/shared/problems";
 import type { Context } from "hono";
 import { recordAudit } from "../audit/outbox.ts";
-import { tokenPairResponse } from "../auth/schemas.ts";
-import { mintTokenPair, type TokenPairBody } from "../auth/token-pair.ts";
-import { settingsOf } from "../config.ts";
-import type { AppEnv } from "../env.ts";
+import { settingsOf } from "../platform/config.ts";
+import type { AppEnv } from "../platform/env.ts";
 import { keyRingFrom } from "../tokens/keys.ts";
+import { hashSecret, parseRefreshToken, type RefreshToken } from "../tokens/refresh-token.ts";
+import { mintTokenPair, type TokenPairBody, tokenPairSchema } from "../tokens/token-pair.ts";
 import { sessionsOf } from "./for-request.ts";
 import { refreshRoles } from "./fresh-roles.ts";
 import { open, seal } from "./grace-box.ts";
-import { hashSecret, parseRefreshToken, type RefreshToken } from "./refresh-token.ts";
 import type { SessionStore, VerifiedSession } from "./store.ts";
 import { storedJson } from "./stored-json.ts";
 
@@ -101,6 +100,6 @@ async function replayOf(
 ): Promise<TokenPairBody | undefined> {
   const text = await open(box, presented.secret, sid);
   if (text === undefined) return undefined;
-  const pair = tokenPairResponse.safeParse(storedJson(text));
+  const pair = tokenPairSchema.safeParse(storedJson(text));
   return pair.success ? pair.data : undefined;
 }

@@ -1,6 +1,6 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 import * as z from "zod/mini";
-import { redisOp } from "../redis.ts";
+import { redisOp } from "../platform/redis.ts";
 import { ROLES_CLOCK_KEY, roleStateKey } from "./keys.ts";
 import { ROLE_CHANGE_BEGIN, ROLE_CHANGE_END, ROLES_TAG } from "./scripts.ts";
 

@@ -1,7 +1,7 @@
 import type { Role } from "@tron-auth/shared/auth";
 import type { Redis } from "@upstash/redis/cloudflare";
 import * as z from "zod/mini";
-import { redisOp } from "../redis.ts";
+import { redisOp } from "../platform/redis.ts";
 import { endedByLockdown, formatEpoch } from "./epoch.ts";
 import { EPOCH_KEY, graceKey, ROLE_STATE_PREFIX, SESSION_PREFIX, sessionKey, userIndexKey } from "./keys.ts";
 import { type LiveSession, livenessCache } from "./liveness-cache.ts";
@@ -29,6 +29,7 @@ import {
 } from "./scripts.ts";
 
 export type { SessionRecord, VerifiedSession } from "./record.ts";
+export type { ChangeEnd } from "./role-changes.ts";
 
 /** A session whose record changed between read and write is retried this often, then refused. */
 const ROLE_WRITE_ATTEMPTS = 3;

@@ -1,6 +1,6 @@
 import { createLocalJWKSet, importJWK, type JSONWebKeySet, type JWK } from "jose";
 import * as z from "zod/mini";
-import { misconfigured, parsedOnce } from "../secret-once.ts";
+import { misconfigured, parsedOnce } from "../platform/secret-once.ts";
 
 export const SIGNING_ALG = "EdDSA";
 

@@ -1,9 +1,9 @@
 import * as z from "zod/mini";
 import { callBridge } from "../bridge/client.ts";
-import type { Env } from "../env.ts";
-import type { Define } from "../http/define.ts";
+import type { Define } from "../http/routes.ts";
 import { PUBLIC } from "../http/routes.ts";
-import { redisFor } from "../redis.ts";
+import type { Env } from "../platform/env.ts";
+import { redisFor } from "../platform/redis.ts";
 
 type DependencyState = "healthy" | "unhealthy";
 

@@ -1,9 +1,9 @@
 import type { Role } from "@tron-auth/shared/auth";
 import { AppError } from "@tron-auth/shared/problems";
 import { createMiddleware } from "hono/factory";
-import { settingsOf } from "../config.ts";
-import type { AppEnv, Env } from "../env.ts";
 import { consume, rateLimited, type Tier } from "../limits/limiter.ts";
+import { settingsOf } from "../platform/config.ts";
+import type { AppEnv, Env } from "../platform/env.ts";
 import { sessionsOf } from "../sessions/for-request.ts";
 import { refreshRoles } from "../sessions/fresh-roles.ts";
 import { keyRingFrom } from "../tokens/keys.ts";

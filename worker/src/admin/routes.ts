@@ -4,15 +4,14 @@ import { type BridgeUser, userEnvelopeSchema, userPageSchema } from "@tron-auth/
 import type { Context } from "hono";
 import * as z from "zod/mini";
 import type * as core from "zod/v4/core";
-import { changeUser } from "../admin/role-change.ts";
 import { type BridgeActor, bridgeJson } from "../bridge/calls.ts";
-import type { AppEnv } from "../env.ts";
-import type { Define } from "../http/define.ts";
 import { jsonBody } from "../http/json-body.ts";
+import type { Define } from "../http/routes.ts";
 import { needs } from "../http/routes.ts";
+import type { AppEnv } from "../platform/env.ts";
 import { sessionsOf } from "../sessions/for-request.ts";
-import type { ChangeEnd } from "../sessions/role-changes.ts";
-import type { SessionStore } from "../sessions/store.ts";
+import type { ChangeEnd, SessionStore } from "../sessions/store.ts";
+import { changeUser } from "./role-change.ts";
 
 const TAG = "admin";
 const text = (max: number) => z.string().check(z.maxLength(max));

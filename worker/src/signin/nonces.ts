@@ -1,5 +1,5 @@
 import type { Redis } from "@upstash/redis/cloudflare";
-import { redisOp } from "../redis.ts";
+import { redisOp } from "../platform/redis.ts";
 
 const nonceKey = (nonce: string) => `ta:nonce:${nonce}`;
 

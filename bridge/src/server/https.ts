@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import type { Hono } from "hono";
-import type { BridgeEnv } from "./http/types.ts";
+import type { BridgeEnv } from "../http/types.ts";
 
 export type TlsMaterial = { certPem: string; keyPem: string; clientCaPem: string };
 

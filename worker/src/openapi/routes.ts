@@ -1,9 +1,9 @@
 import type { Hono } from "hono";
 import * as z from "zod/mini";
-import type { AppEnv } from "../env.ts";
-import type { Define } from "../http/define.ts";
+import type { Define } from "../http/routes.ts";
 import { PUBLIC, routeSpecsOf } from "../http/routes.ts";
-import { buildOpenApi } from "../openapi/document.ts";
+import type { AppEnv } from "../platform/env.ts";
+import { buildOpenApi } from "./document.ts";
 
 export function registerOpenApiRoute(define: Define, app: Hono<AppEnv>): void {
   let cached: Record<string, unknown> | undefined;

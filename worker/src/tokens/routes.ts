@@ -1,7 +1,7 @@
 import * as z from "zod/mini";
-import type { Define } from "../http/define.ts";
+import type { Define } from "../http/routes.ts";
 import { PUBLIC } from "../http/routes.ts";
-import { keyRingFrom } from "../tokens/keys.ts";
+import { keyRingFrom } from "./keys.ts";
 
 const jwksResponse = z.object({ keys: z.array(z.record(z.string(), z.unknown())) });
 

@@ -1,13 +1,13 @@
 import { Hono } from "hono";
 import { pino } from "pino";
-import type { AssertionVerifier } from "./auth/assertion.ts";
-import type { Probe } from "./health/report.ts";
-import { requireAssertion } from "./http/assertion-middleware.ts";
-import { notFound, onError } from "./http/problem-response.ts";
-import { requestContext } from "./http/request-context.ts";
-import type { BridgeEnv } from "./http/types.ts";
-import { healthRoutes } from "./routes/health.ts";
-import { peerRoutes } from "./routes/peer.ts";
+import type { AssertionVerifier } from "../auth/assertion.ts";
+import type { Probe } from "../health/report.ts";
+import { requireAssertion } from "../http/assertion-middleware.ts";
+import { notFound, onError } from "../http/problem-response.ts";
+import { requestContext } from "../http/request-context.ts";
+import type { BridgeEnv } from "../http/types.ts";
+import { healthRoutes } from "../routes/health.ts";
+import { peerRoutes } from "../routes/peer.ts";
 
 export type AppDeps = {
   log?: pino.Logger;

@@ -5,7 +5,8 @@ import { base64url } from "jose";
  * the record in one lookup, and only SHA-256(secret) is stored, so a Redis dump holds nothing
  * that can be replayed.
  */
-const SID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+/** A session id: 128 random bits, base64url. */
+export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 const SECRET_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 export type RefreshToken = { sid: string; secret: string };
@@ -29,7 +30,7 @@ export function formatRefreshToken(token: RefreshToken): string {
 export function parseRefreshToken(value: string): RefreshToken | undefined {
   if (value.length !== 66) return undefined;
   const [sid, secret, ...rest] = value.split(".");
-  if (rest.length > 0 || !sid || !secret || !SID_PATTERN.test(sid) || !SECRET_PATTERN.test(secret))
+  if (rest.length > 0 || !sid || !secret || !SESSION_ID_PATTERN.test(sid) || !SECRET_PATTERN.test(secret))
     return undefined;
   return { sid, secret };
 }

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv } from "./env.ts";
 
 /**
  * Work the response does not wait for (audit reports). Outside a real request (a unit test

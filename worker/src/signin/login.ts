@@ -5,18 +5,18 @@ import type { Context } from "hono";
 import type * as z from "zod/mini";
 import { recordAudit } from "../audit/outbox.ts";
 import { bridgeJson } from "../bridge/calls.ts";
-import { settingsOf } from "../config.ts";
-import type { AppEnv } from "../env.ts";
-import { clientIp, clientKey, clientOf, clientUserAgent } from "../http/client.ts";
+import { clientIp, clientKey, clientOf, clientUserAgent } from "../client/identity.ts";
 import { consumeAll, rateLimited } from "../limits/limiter.ts";
 import { type BlockScope, loginFailures } from "../limits/login-failures.ts";
-import { redisFor } from "../redis.ts";
+import { settingsOf } from "../platform/config.ts";
+import type { AppEnv } from "../platform/env.ts";
+import { redisFor } from "../platform/redis.ts";
 import { sessionsOf } from "../sessions/for-request.ts";
-import { newSessionId } from "../sessions/refresh-token.ts";
 import { keyRingFrom } from "../tokens/keys.ts";
+import { newSessionId } from "../tokens/refresh-token.ts";
+import { mintTokenPair, type TokenPairBody } from "../tokens/token-pair.ts";
 import { consumeNonce } from "./nonces.ts";
 import type { loginRequest } from "./schemas.ts";
-import { mintTokenPair, type TokenPairBody } from "./token-pair.ts";
 
 /** One message for every login refusal: the precise reason goes to the audit log, not the client. */
 const LOGIN_REFUSED = "The sign-in could not be verified.";

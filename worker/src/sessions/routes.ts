@@ -1,85 +1,17 @@
 import { permissionsOf } from "@tron-auth/shared/auth";
 import { AppError } from "@tron-auth/shared/problems";
-import { buildSiwtMessage, generateNonce } from "@tron-auth/shared/siwt";
 import { recordAudit } from "../audit/outbox.ts";
-import { signIn } from "../auth/login.ts";
-import { storeNonce } from "../auth/nonces.ts";
-import {
-  challengeRequest,
-  challengeResponse,
-  loginRequest,
-  meResponse,
-  refreshRequest,
-  sessionIdSchema,
-  sessionsResponse,
-  tokenPairResponse,
-} from "../auth/schemas.ts";
-import { settingsOf } from "../config.ts";
-import { clientKey } from "../http/client.ts";
-import type { Define } from "../http/define.ts";
 import { jsonBody } from "../http/json-body.ts";
-import { AUTHENTICATED, needs, PUBLIC } from "../http/routes.ts";
-import { consumeAll, rateLimited } from "../limits/limiter.ts";
-import { redisFor } from "../redis.ts";
-import { sessionsOf } from "../sessions/for-request.ts";
-import { refreshPair } from "../sessions/refresh.ts";
+import { AUTHENTICATED, type Define, needs, PUBLIC } from "../http/routes.ts";
+import { tokenPairSchema } from "../tokens/token-pair.ts";
+import { sessionsOf } from "./for-request.ts";
+import { refreshPair } from "./refresh.ts";
+import { meResponse, refreshRequest, sessionIdSchema, sessionsResponse } from "./schemas.ts";
 
 const TAG = "auth";
 
-export function registerAuthRoutes(define: Define): void {
-  define(
-    {
-      method: "post",
-      path: "/v1/auth/challenge",
-      access: PUBLIC,
-      tag: TAG,
-      status: 200,
-      summary: "Get a Sign-In-with-TRON message to sign",
-      body: challengeRequest,
-      response: challengeResponse,
-    },
-    async (c) => {
-      const s = settingsOf(c.env);
-      const body = await jsonBody(c, challengeRequest);
-      const limit = await consumeAll(c.env, "challenge", [clientKey(c.req), `addr:${body.address}`]);
-      c.set("rateLimit", limit);
-      if (!limit.success) throw rateLimited(limit);
-      if (body.chainId !== undefined && body.chainId !== s.SIWT_CHAIN_ID) {
-        throw new AppError("validation_failed", `This service signs in on ${s.SIWT_CHAIN_ID}.`);
-      }
-      const now = new Date(Math.floor(Date.now() / 1000) * 1000);
-      const expiresAt = new Date(now.getTime() + s.CHALLENGE_TTL_SECONDS * 1000);
-      const nonce = generateNonce();
-      const message = buildSiwtMessage({
-        domain: s.SIWT_DOMAIN,
-        address: body.address,
-        statement: s.SIWT_STATEMENT,
-        uri: s.SIWT_URI,
-        version: "1",
-        chainId: s.SIWT_CHAIN_ID,
-        nonce,
-        issuedAt: now.toISOString(),
-        expirationTime: expiresAt.toISOString(),
-      });
-      await storeNonce(redisFor(c.env), nonce, body.address, s.CHALLENGE_TTL_SECONDS);
-      return c.json({ message, nonce, expiresAt: expiresAt.toISOString() });
-    },
-  );
-
-  define(
-    {
-      method: "post",
-      path: "/v1/auth/login",
-      access: PUBLIC,
-      tag: TAG,
-      status: 200,
-      summary: "Sign in with a signed challenge",
-      body: loginRequest,
-      response: tokenPairResponse,
-    },
-    async (c) => c.json(await signIn(c, await jsonBody(c, loginRequest))),
-  );
-
+/** A signed-in client's own session: rotate its refresh token, end it, list and end the others. */
+export function registerSessionRoutes(define: Define): void {
   define(
     {
       method: "post",
@@ -89,7 +21,7 @@ export function registerAuthRoutes(define: Define): void {
       status: 200,
       summary: "Rotate the refresh token",
       body: refreshRequest,
-      response: tokenPairResponse,
+      response: tokenPairSchema,
     },
     async (c) => c.json(await refreshPair(c, (await jsonBody(c, refreshRequest)).refreshToken)),
   );
