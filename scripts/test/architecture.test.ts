@@ -129,3 +129,25 @@ describe("the worker's session state has one owner", () => {
     expect(users.map((m) => m.file)).toEqual([]);
   });
 });
+
+describe("code says why in place", () => {
+  it("cites no design document outside the repository in source comments", () => {
+    const citing = ["worker/src", "bridge/src", "shared/src"].flatMap((src) =>
+      modulesOf(src)
+        .filter((m) => /DESIGN\b/.test(m.text))
+        .map((m) => join(src, m.file)),
+    );
+    expect(citing).toEqual([]);
+  });
+
+  it("names a Lua script's KEYS and ARGV in locals at its top, never by number in its body", () => {
+    const byNumber = /\b(KEYS|ARGV)\[[0-9]+\]/;
+    const lines = modulesOf("worker/src").flatMap((m) =>
+      m.text
+        .split("\n")
+        .map((line, i) => ({ line: line.trim(), at: `${m.file}:${i + 1}` }))
+        .filter(({ line }) => byNumber.test(line) && !line.startsWith("local ") && !line.startsWith("--")),
+    );
+    expect(lines.map((l) => `${l.at}: ${l.line}`)).toEqual([]);
+  });
+});

@@ -5,7 +5,7 @@ import { createOutboxVerifier } from "../audit/outbox-verify.ts";
 import { AuditStore } from "../audit/store.ts";
 import { createAssertionVerifier } from "../auth/assertion.ts";
 import { ReplayStore } from "../auth/replay-store.ts";
-import type { BridgeEnv } from "../config/schema.ts";
+import type { BridgeConfig } from "../config/schema.ts";
 import { connectDatabase } from "../db/mongo.ts";
 import { startPurge } from "../db/purge-timer.ts";
 import { auditRoutes } from "../routes/audit.ts";
@@ -42,7 +42,7 @@ export type RunningBridge = {
   stop(): Promise<void>;
 };
 
-function upstashFor(config: BridgeEnv): Redis | undefined {
+function upstashFor(config: BridgeConfig): Redis | undefined {
   if (!config.UPSTASH_REDIS_REST_URL || !config.UPSTASH_REDIS_REST_TOKEN) return undefined;
   // Raw strings: outbox entries are JSON the drain validates itself.
   return new Redis({
@@ -54,7 +54,7 @@ function upstashFor(config: BridgeEnv): Redis | undefined {
 }
 
 /** The composition root: configuration in, a listening bridge out. Used by main.ts and by tests. */
-export async function startBridge(config: BridgeEnv, log: Logger): Promise<RunningBridge> {
+export async function startBridge(config: BridgeConfig, log: Logger): Promise<RunningBridge> {
   const tls = await readTlsMaterial(config);
   reportServedCertificate(tls, config, log);
   const database = await connectDatabase(config.MONGODB_URI, config.MONGODB_DB);

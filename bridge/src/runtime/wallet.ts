@@ -3,7 +3,7 @@ import type { Redis } from "@upstash/redis";
 import type { Db } from "mongodb";
 import type { Logger } from "pino";
 import type { AuditStore } from "../audit/store.ts";
-import type { BridgeEnv } from "../config/schema.ts";
+import type { BridgeConfig } from "../config/schema.ts";
 import type { UserStore } from "../users/store.ts";
 import { ledgerConnector, softwareConnector } from "../wallet/connectors.ts";
 import { DeviceManager } from "../wallet/device-manager.ts";
@@ -21,7 +21,7 @@ type WalletDeps = {
 };
 
 /** The signing stack for the configured driver, or undefined when the bridge has no wallet. */
-export function buildWallet(config: BridgeEnv, deps: WalletDeps) {
+export function buildWallet(config: BridgeConfig, deps: WalletDeps) {
   const driver = config.WALLET_DRIVER ?? (config.ENABLE_HARDWARE_WALLET ? "ledger" : "none");
   if (driver === "none") return undefined;
   let softwareDevice: SoftwareTronDevice | undefined;

@@ -6,8 +6,7 @@ import * as z from "zod/mini";
 import type * as core from "zod/v4/core";
 import { type BridgeActor, bridgeJson } from "../bridge/calls.ts";
 import { jsonBody } from "../http/json-body.ts";
-import type { Define } from "../http/routes.ts";
-import { needs } from "../http/routes.ts";
+import { type Define, needs, type RouteSpec } from "../http/routes.ts";
 import type { AppEnv } from "../platform/env.ts";
 import { sessionsOf } from "../sessions/for-request.ts";
 import type { ChangeEnd, SessionStore } from "../sessions/store.ts";
@@ -78,28 +77,32 @@ function changeAtBridge(
   );
 }
 
+/** A read the bridge answers: the query is checked here and forwarded as parsed, the answer parsed too. */
+function defineBridgeQuery(
+  define: Define,
+  bridgePath: string,
+  spec: Pick<RouteSpec, "path" | "access" | "summary"> & { query: core.$ZodType; response: core.$ZodType },
+) {
+  define({ ...spec, method: "get", tag: TAG, status: 200 }, async (c) =>
+    c.json(
+      await bridgeJson(c.env, actor(c), {
+        method: "GET",
+        path: `${bridgePath}${query(c, spec.query)}`,
+        schema: spec.response,
+      }),
+    ),
+  );
+}
+
 /** Admin API: data lives at the bridge, which enforces the grant rules again on the stored roles. */
 export function registerAdminRoutes(define: Define): void {
-  define(
-    {
-      method: "get",
-      path: "/v1/admin/users",
-      access: needs("users:read", true),
-      tag: TAG,
-      status: 200,
-      summary: "List users",
-      query: usersQuery,
-      response: userPageSchema,
-    },
-    async (c) =>
-      c.json(
-        await bridgeJson(c.env, actor(c), {
-          method: "GET",
-          path: `/internal/v1/users${query(c, usersQuery)}`,
-          schema: userPageSchema,
-        }),
-      ),
-  );
+  defineBridgeQuery(define, "/internal/v1/users", {
+    path: "/v1/admin/users",
+    access: needs("users:read", true),
+    summary: "List users",
+    query: usersQuery,
+    response: userPageSchema,
+  });
 
   define(
     {
@@ -180,24 +183,11 @@ export function registerAdminRoutes(define: Define): void {
       ),
   );
 
-  define(
-    {
-      method: "get",
-      path: "/v1/admin/audit",
-      access: needs("audit:read", true),
-      tag: TAG,
-      status: 200,
-      summary: "Query the audit log",
-      query: auditQuery,
-      response: auditPage,
-    },
-    async (c) =>
-      c.json(
-        await bridgeJson(c.env, actor(c), {
-          method: "GET",
-          path: `/internal/v1/audit${query(c, auditQuery)}`,
-          schema: auditPage,
-        }),
-      ),
-  );
+  defineBridgeQuery(define, "/internal/v1/audit", {
+    path: "/v1/admin/audit",
+    access: needs("audit:read", true),
+    summary: "Query the audit log",
+    query: auditQuery,
+    response: auditPage,
+  });
 }

@@ -1,5 +1,5 @@
 import type { Role } from "@tron-auth/shared/auth";
-import { AppError, problemSchema } from "@tron-auth/shared/problems";
+import { AppError, isProblemCode, problemSchema } from "@tron-auth/shared/problems";
 import { INTERNAL_ASSERTION_HEADER, REQUEST_ID_HEADER } from "@tron-auth/shared/protocol";
 import * as z from "zod/mini";
 import type * as core from "zod/v4/core";
@@ -7,7 +7,7 @@ import { settingsOf } from "../platform/config.ts";
 import type { Env } from "../platform/env.ts";
 import { keyRingFrom } from "../tokens/keys.ts";
 import { signAssertion } from "./assertion.ts";
-import { bridgeTarget, callBridge } from "./client.ts";
+import { bridgeTarget, bridgeUnavailable, callBridge } from "./client.ts";
 
 export type BridgeActor = { sub: string; roles: readonly Role[]; requestId: string };
 
@@ -46,12 +46,12 @@ export async function bridgeJson<T extends core.$ZodType>(
   if (res.ok) {
     const parsed = z.safeParse(request.schema, json);
     if (parsed.success) return parsed.data;
-    throw new AppError("bridge_unavailable", "The bridge answered in an unexpected shape.", {
-      retryAfter: 30,
-    });
+    throw bridgeUnavailable("The bridge answered in an unexpected shape.");
   }
   const problem = problemSchema.safeParse(json);
-  if (problem.success) throw new AppError(problem.data.code, problem.data.detail);
-  // A 5xx without a problem document is a proxy or crash in between: the bridge is unavailable.
-  throw new AppError("bridge_unavailable", "The bridge answered unexpectedly.", { retryAfter: 30 });
+  const code = problem.success ? problem.data.code : "";
+  if (problem.success && isProblemCode(code)) throw new AppError(code, problem.data.detail);
+  // A 5xx without a problem document is a proxy or crash in between, and a code the catalog does
+  // not hold is a bridge of another version: either way the bridge is not answering as expected.
+  throw bridgeUnavailable("The bridge answered unexpectedly.");
 }

@@ -44,7 +44,8 @@ const healthResponse = z.object({
 
 /**
  * Redis carries every authenticated request, so without it the edge is unhealthy (503). Without
- * the bridge, tokens still verify and refresh at the edge (DESIGN section 1): degraded, still 200.
+ * the bridge, tokens still verify and refresh at the edge (the Pi may be offline for a while, and
+ * only sign-in, admin writes and signing need it): degraded, still 200.
  */
 export function registerHealthRoutes(define: Define): void {
   define(

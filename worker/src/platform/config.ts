@@ -6,7 +6,10 @@ import type { Env } from "./env.ts";
 const intVar = (fallback: number, min: number, max: number) =>
   z._default(z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max)), fallback);
 
-/** Vars from wrangler.toml (and secrets), with the defaults operators already rely on (DESIGN 10). */
+/**
+ * Vars from wrangler.toml (and secrets), with the defaults operators of the service this replaces
+ * already rely on (15-minute access tokens, 7-day refresh tokens).
+ */
 const settingsSchema = z.object({
   SIWT_DOMAIN: z.string().check(z.minLength(1), z.maxLength(253)),
   SIWT_URI: z.url(),
@@ -23,7 +26,10 @@ const settingsSchema = z.object({
   CHALLENGE_TTL_SECONDS: intVar(300, 30, SIWT_MAX_LIFETIME_SECONDS),
   /** How old a per-isolate "session is live" answer may be; 0 reads Redis on every request. */
   SESSION_CACHE_MS: intVar(1_000, 0, 5_000),
-  /** Sliding-window limits per window (DESIGN 5): by client IP, by user, and tighter for sign-in. */
+  /**
+   * Sliding-window limits per window: by client IP on public routes, by user (privileged roles get
+   * more, as admin consoles make bursts), and tighter for challenge and sign-in, which cost the Pi.
+   */
   RATE_LIMIT_WINDOW_SECONDS: intVar(60, 1, 3_600),
   RATE_LIMIT_PUBLIC: intVar(100, 1, 1_000_000),
   RATE_LIMIT_USER: intVar(1_000, 1, 1_000_000),

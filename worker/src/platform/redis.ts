@@ -26,14 +26,15 @@ export function redisFor(env: Env): Redis {
 /**
  * Runs one Redis operation; a failure (Upstash unreachable, refused, timed out) becomes a clean
  * 503 with Retry-After instead of a 500. Every path that needs Redis fails closed this way.
+ * `what` names, for the client, what is unavailable (never the failure itself).
  */
-export async function redisOp<T>(op: () => Promise<T>): Promise<T> {
+export async function redisOp<T>(op: () => Promise<T>, what = "Session storage"): Promise<T> {
   try {
     return await op();
   } catch (cause) {
     throw new AppError(
       "service_unavailable",
-      "Session storage is unavailable; try again shortly.",
+      `${what} is unavailable; try again shortly.`,
       { retryAfter: 5 },
       { cause },
     );

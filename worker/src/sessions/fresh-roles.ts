@@ -3,6 +3,7 @@ import { AppError } from "@tron-auth/shared/problems";
 import { SESSION_USER_PATH, userEnvelopeSchema } from "@tron-auth/shared/protocol";
 import type { Context } from "hono";
 import { bridgeJson } from "../bridge/calls.ts";
+import { bridgeUnavailable } from "../bridge/client.ts";
 import type { AppEnv } from "../platform/env.ts";
 import type { SessionStore, VerifiedSession } from "./store.ts";
 
@@ -45,12 +46,6 @@ async function currentUser(c: Context<AppEnv>, userId: string, roles: readonly R
     if (error instanceof AppError && error.problem.code === "not_found") return undefined;
     if (error instanceof AppError && error.problem.status >= 500) throw error;
     // Anything else from the bridge is its refusal of our call, not the caller's mistake.
-    throw new AppError(
-      "bridge_unavailable",
-      "Your current roles could not be confirmed; try again shortly.",
-      {
-        retryAfter: 30,
-      },
-    );
+    throw bridgeUnavailable("Your current roles could not be confirmed; try again shortly.", error);
   }
 }
