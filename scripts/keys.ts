@@ -4,7 +4,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { exportJWK, generateKeyPair, type JWK } from "jose";
+import { newSigningKey } from "@tron-auth/shared/keys";
+import type { JWK } from "jose";
 
 const USAGE = `usage:
   npm run keys -- generate                     a new set with one key (paste into: wrangler secret put JWT_SIGNING_KEYS)
@@ -15,16 +16,8 @@ const USAGE = `usage:
 
 type KeySet = { keys: JWK[] };
 
-async function newKey(): Promise<JWK> {
-  const { privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
-  const jwk = await exportJWK(privateKey);
-  return {
-    ...jwk,
-    kid: `${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`,
-    alg: "EdDSA",
-    use: "sig",
-  };
-}
+/** A kid that says when the key was made, so a set shows its rotation order at a glance. */
+const newKey = () => newSigningKey(`${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`);
 
 function readSet(path: string | undefined): KeySet {
   if (!path) fail("--current <file> is required");

@@ -1,7 +1,7 @@
 import { createCa, issueClientCert, issueServerCert } from "@tron-auth/pki";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../src/app.ts";
-import { type BridgeServer, startBridgeServer } from "../src/server.ts";
+import { createApp } from "../src/server/app.ts";
+import { type BridgeServer, startBridgeServer } from "../src/server/https.ts";
 import { mtlsRequest, type Pem } from "./support/harness.ts";
 
 let bridge: BridgeServer;

@@ -1,4 +1,4 @@
-import type { BridgeEnv } from "@tron-auth/bridge/config-schema";
+import type { BridgeConfig } from "@tron-auth/bridge/config-schema";
 import { createLogger } from "@tron-auth/bridge/log";
 import { type RunningBridge, startBridge } from "@tron-auth/bridge/runtime";
 
@@ -19,7 +19,7 @@ export type RestartableBridge = {
  * The bridge in this process, stoppable and startable again, so tests can show what the worker
  * does while the Pi is away. `config.BRIDGE_PORT` must be a fixed port for that.
  */
-export async function startRestartableBridge(config: BridgeEnv): Promise<RestartableBridge> {
+export async function startRestartableBridge(config: BridgeConfig): Promise<RestartableBridge> {
   if (config.BRIDGE_PORT === 0) throw new Error("a restartable bridge needs a fixed BRIDGE_PORT");
   const launch = () => startBridge(config, createLogger({ level: config.LOG_LEVEL }));
   let bridge: RunningBridge | undefined = await launch();

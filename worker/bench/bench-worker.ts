@@ -2,9 +2,9 @@ import { Hono } from "hono";
 import { jwk } from "hono/jwk";
 import type { HonoJsonWebKey } from "hono/utils/jwt/jws";
 import { createApp } from "../src/app.ts";
-import { authenticate, requireAuth, requireFreshAuth } from "../src/auth/require-auth.ts";
-import { settingsOf } from "../src/config.ts";
-import type { AppEnv } from "../src/env.ts";
+import { authenticate, requireAuth, requireFreshAuth } from "../src/guard/authenticate.ts";
+import { settingsOf } from "../src/platform/config.ts";
+import type { AppEnv } from "../src/platform/env.ts";
 import { keyRingFrom } from "../src/tokens/keys.ts";
 
 /**

@@ -1,15 +1,17 @@
 import { Hono } from "hono";
-import type { AppEnv } from "./env.ts";
-import { definer } from "./http/define.ts";
+import { registerAdminRoutes } from "./admin/routes.ts";
+import { definer } from "./guard/define-route.ts";
+import { registerHealthRoutes } from "./health/routes.ts";
 import { renderError, renderNotFound } from "./http/errors.ts";
 import { requestId } from "./http/request-id.ts";
 import { rateLimitHeaders } from "./limits/headers.ts";
-import { registerAdminRoutes } from "./routes/admin.ts";
-import { registerAuthRoutes } from "./routes/auth.ts";
-import { registerHealthRoutes } from "./routes/health.ts";
-import { registerJwksRoutes } from "./routes/jwks.ts";
-import { registerOpenApiRoute } from "./routes/openapi.ts";
-import { registerWalletRoutes } from "./routes/wallet.ts";
+import { registerLockdownRoutes } from "./lockdown/routes.ts";
+import { registerOpenApiRoute } from "./openapi/routes.ts";
+import type { AppEnv } from "./platform/env.ts";
+import { registerSessionRoutes } from "./sessions/routes.ts";
+import { registerSignInRoutes } from "./signin/routes.ts";
+import { registerJwksRoutes } from "./tokens/routes.ts";
+import { registerWalletRoutes } from "./wallet/routes.ts";
 
 /** Every route goes through defineRoute: it states its access, gets its guards and is documented. */
 export function createApp(): Hono<AppEnv> {
@@ -19,8 +21,10 @@ export function createApp(): Hono<AppEnv> {
   const define = definer(app);
   registerHealthRoutes(define);
   registerJwksRoutes(define);
-  registerAuthRoutes(define);
+  registerSignInRoutes(define);
+  registerSessionRoutes(define);
   registerAdminRoutes(define);
+  registerLockdownRoutes(define);
   registerWalletRoutes(define);
   registerOpenApiRoute(define, app);
   app.notFound(renderNotFound);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { clientIp, clientKey, clientOf } from "../src/http/client.ts";
-import { ipBucket } from "../src/http/ip-bucket.ts";
+import { clientIp, clientKey, clientOf } from "../src/client/identity.ts";
+import { ipBucket } from "../src/client/ip-bucket.ts";
 
 const bucketsOf = (ips: string[]) => ips.map(ipBucket);
 const headers = (values: Record<string, string>) => ({ header: (name: string) => values[name] });

@@ -1,5 +1,11 @@
 import { decodeJwt } from "jose";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  REVOKE_USER,
+  ROLE_CHANGE_BEGIN,
+  ROLE_CHANGE_END,
+  SET_SESSION_ROLES,
+} from "../src/sessions/scripts.ts";
 import { type Actor, actorWithRole, call, ctx, login, superAdmin, type TokenPair } from "./support/edge.ts";
 import { faultState, injectFault, redisCommand, releaseFaults } from "./support/redis.ts";
 
@@ -22,10 +28,13 @@ const refresh = (pair: TokenPair) =>
 const wallet = (token: string) => call("/v1/wallet", { token });
 const bridge = (action: "stop" | "start") => fetch(`${ctx.bridgeControlUrl}/${action}`, { method: "POST" });
 
-/** The Redis steps an admin change takes after the bridge committed, as the faults find them. */
+/**
+ * The Redis steps an admin change takes after the bridge committed, as the faults find them: the
+ * script (sent by its SHA1) and the user's key.
+ */
 const AFTER_COMMIT = {
-  "closing the change": (uid: string) => [`ta:roles:u:${uid}`, "ta:roles:clock", "INCR"],
-  "rewriting the sessions": (uid: string) => [`ta:usess:${uid}`, "'rat'"],
+  "closing the change": (uid: string) => [ROLE_CHANGE_END.sha1, `ta:roles:u:${uid}`, "ta:roles:clock"],
+  "rewriting the sessions": (uid: string) => [SET_SESSION_ROLES.sha1, `ta:usess:${uid}`],
 };
 
 describe("fresh roles: refresh and privileged routes see the roles the bridge holds", () => {
@@ -54,7 +63,7 @@ describe("fresh roles: refresh and privileged routes see the roles the bridge ho
 
   it("refuses the change (503) with nothing changed when Redis cannot record it first", async () => {
     const op = await actorWithRole("NODE_OPERATOR");
-    await injectFault([`ta:roles:u:${op.pair.user.id}`, "'contended', '1'"]);
+    await injectFault([ROLE_CHANGE_BEGIN.sha1, `ta:roles:u:${op.pair.user.id}`]);
     const res = await setRoles(op, ["USER"]);
     expect([res.status, res.body.code]).toEqual([503, "service_unavailable"]);
     expect((await faultState()).armed).toBe(0);
@@ -86,7 +95,7 @@ describe("fresh roles: refresh and privileged routes see the roles the bridge ho
 
   it("a lock whose session revocation failed ends the sessions at refresh and on privileged routes", async () => {
     const op = await actorWithRole("NODE_OPERATOR");
-    await injectFault([`ta:usess:${op.pair.user.id}`, "ZRANGE", "DEL"]);
+    await injectFault([REVOKE_USER.sha1, `ta:usess:${op.pair.user.id}`]);
     const lock = await call(`/v1/admin/users/${op.pair.user.id}/lock`, {
       token: sa.accessToken,
       body: { reason: "stolen device" },

@@ -4,7 +4,7 @@ import { createApp } from "../src/app.ts";
 const worker = (exports as unknown as { default: Fetcher }).default;
 
 import { describe, expect, it } from "vitest";
-import type { Env } from "../src/env.ts";
+import type { Env } from "../src/platform/env.ts";
 
 type Health = { status: string; service: string; dependencies: { redis: string; bridge: string } };
 

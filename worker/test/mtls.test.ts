@@ -3,7 +3,7 @@ import { AppError } from "@tron-auth/shared/problems";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
 import { callBridge } from "../src/bridge/client.ts";
-import type { Env } from "../src/env.ts";
+import type { Env } from "../src/platform/env.ts";
 
 type TestBindings = { BRIDGE: Fetcher; BRIDGE_NO_CLIENT_CERT: Fetcher; BRIDGE_FOREIGN_CLIENT_CERT: Fetcher };
 const bindings = env as unknown as TestBindings;

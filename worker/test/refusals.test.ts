@@ -1,3 +1,4 @@
+import { newSigningKey } from "@tron-auth/shared/keys";
 import { buildSiwtMessage, parseSiwtMessage, type SiwtMessage } from "@tron-auth/shared/siwt";
 import { base64url, importJWK, SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -212,13 +213,10 @@ describe("access token refusals on a protected route", () => {
 
   it("refuses an unknown kid and a key outside the set", async () => {
     expect((await me(await forge({}, { kid: "nobody" }))).body.code).toBe("invalid_token");
-    const { privateKey } = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, [
-      "sign",
-      "verify",
-    ])) as CryptoKeyPair;
+    const outside = await importJWK(await newSigningKey(kidA), "EdDSA");
     const foreign = await new SignJWT(claims)
       .setProtectedHeader({ alg: "EdDSA", typ: "at+jwt", kid: kidA })
-      .sign(privateKey);
+      .sign(outside);
     expect((await me(foreign)).body.code).toBe("invalid_token");
   });
 

@@ -1,6 +1,6 @@
 import { decodeProtectedHeader } from "jose";
 import { describe, expect, it } from "vitest";
-import { settingsOf } from "../src/config.ts";
+import { settingsOf } from "../src/platform/config.ts";
 import { actorWithRole, baseEnv, call, ctx, login, newWallet } from "./support/edge.ts";
 
 const kidOf = (token: string) => decodeProtectedHeader(token).kid;

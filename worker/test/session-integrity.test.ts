@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hashSecret } from "../src/sessions/refresh-token.ts";
+import { hashSecret } from "../src/tokens/refresh-token.ts";
 import { call, ctx, login, newWallet, superAdmin, type TokenPair } from "./support/edge.ts";
 import { redisCommand, sidOf } from "./support/redis.ts";
 

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { type BridgeEnv, bridgeEnvSchema } from "./schema.ts";
+import { type BridgeConfig, bridgeEnvSchema } from "./schema.ts";
 
 /** Thrown with every problem at once, so an operator fixes the deployment in one pass. */
 export class ConfigError extends Error {
@@ -16,7 +16,7 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.map((issue) => `${issue.path.join(".") || "(environment)"}: ${issue.message}`);
 }
 
-export function loadBridgeConfig(env: Record<string, string | undefined>): BridgeEnv {
+export function loadBridgeConfig(env: Record<string, string | undefined>): BridgeConfig {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = bridgeEnvSchema.safeParse(present);
   const problems = parsed.success ? [] : describeIssues(parsed.error.issues);
@@ -63,7 +63,7 @@ function softwareWalletProblems(env: Record<string, string | undefined>): string
 }
 
 /** A contract both decoded as a token and signed blindly would be ambiguous: refuse the setup. */
-function overlapProblems(config: BridgeEnv): string[] {
+function overlapProblems(config: BridgeConfig): string[] {
   const tokens = new Set(config.WALLET_TOKENS.map((t) => t.address));
   return config.WALLET_ALLOWED_CONTRACTS.filter((a) => tokens.has(a)).map(
     (a) => `WALLET_ALLOWED_CONTRACTS: ${a} is also in WALLET_TOKENS; list a token only there`,

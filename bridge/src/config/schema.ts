@@ -46,8 +46,9 @@ const commaList = z.string().transform((s) =>
 );
 
 /**
- * The bridge's environment. Names follow the service this replaces where it had one (DESIGN
- * section 10); every value is checked at start so a bad deployment stops at once, not at 3 a.m.
+ * The bridge's environment. Names follow the service this replaces where it had one
+ * (LOG_LEVEL, MONGODB_URI, ENABLE_HARDWARE_WALLET, port 8089), so existing deployments keep their
+ * settings; every value is checked at start so a bad deployment stops at once, not at 3 a.m.
  */
 export const bridgeEnvSchema = z.object({
   NODE_ENV: z.enum(["production", "development", "test"]).default("production"),
@@ -140,4 +141,5 @@ export const bridgeEnvSchema = z.object({
   BODY_LIMIT_BYTES: positiveInt(64 * 1024, 1024 * 1024),
 });
 
-export type BridgeEnv = z.infer<typeof bridgeEnvSchema>;
+/** The validated configuration the daemon runs with (read from its environment once, at start). */
+export type BridgeConfig = z.infer<typeof bridgeEnvSchema>;

@@ -1,4 +1,4 @@
-import { AppError, errorCode } from "@tron-auth/shared/problems";
+import { AppError, type ProblemCode, problemCodeOf } from "@tron-auth/shared/problems";
 import type { LoginVerifyRequest } from "@tron-auth/shared/protocol";
 import { parseSiwtMessage, validateSiwtMessage } from "@tron-auth/shared/siwt";
 import type { AuditStore } from "../audit/store.ts";
@@ -30,7 +30,7 @@ export async function verifyLogin(
 ): Promise<{ user: PublicUser }> {
   const now = deps.now();
   const fail = async (
-    code: string,
+    code: ProblemCode,
     detail: string,
     address?: string,
     status: "failure" | "denied" = "failure",
@@ -49,7 +49,7 @@ export async function verifyLogin(
     validateSiwtMessage(message, { ...deps.expected, now });
   } catch (error) {
     throw await fail(
-      errorCode(error) ?? "siwt_malformed",
+      problemCodeOf(error) ?? "siwt_malformed",
       "The sign-in message was refused.",
       message.address,
     );

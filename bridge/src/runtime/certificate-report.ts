@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
-import type { BridgeEnv } from "../config/schema.ts";
-import type { TlsMaterial } from "../server.ts";
+import type { BridgeConfig } from "../config/schema.ts";
+import type { TlsMaterial } from "../server/https.ts";
 import { checkServedCertificate } from "../tls/served-certificate.ts";
 
 export const CERTIFICATE_REFUSED = "served certificate would be refused by Cloudflare Workers";
@@ -14,7 +14,7 @@ export const CERTIFICATE_ACCEPTABLE = "served certificate acceptable to Cloudfla
  */
 export function reportServedCertificate(
   tls: TlsMaterial,
-  config: Pick<BridgeEnv, "NODE_ENV" | "BRIDGE_PUBLIC_HOSTNAME">,
+  config: Pick<BridgeConfig, "NODE_ENV" | "BRIDGE_PUBLIC_HOSTNAME">,
   log: Logger,
 ): void {
   const check = checkServedCertificate({

@@ -1,19 +1,19 @@
 import { Redis } from "@upstash/redis";
 import type { Logger } from "pino";
-import { createApp } from "../app.ts";
 import { startOutboxDrain } from "../audit/outbox-drain.ts";
 import { createOutboxVerifier } from "../audit/outbox-verify.ts";
 import { AuditStore } from "../audit/store.ts";
 import { createAssertionVerifier } from "../auth/assertion.ts";
 import { ReplayStore } from "../auth/replay-store.ts";
-import type { BridgeEnv } from "../config/schema.ts";
+import type { BridgeConfig } from "../config/schema.ts";
 import { connectDatabase } from "../db/mongo.ts";
 import { startPurge } from "../db/purge-timer.ts";
 import { auditRoutes } from "../routes/audit.ts";
 import { loginRoutes } from "../routes/login.ts";
 import { userRoutes } from "../routes/users.ts";
 import { walletRoutes } from "../routes/wallet.ts";
-import { startBridgeServer } from "../server.ts";
+import { createApp } from "../server/app.ts";
+import { startBridgeServer } from "../server/https.ts";
 import { UserAdmin } from "../users/admin.ts";
 import { UserStore } from "../users/store.ts";
 import type { SoftwareTronDevice } from "../wallet/software-device.ts";
@@ -44,7 +44,7 @@ export type RunningBridge = {
   stop(): Promise<void>;
 };
 
-function upstashFor(config: BridgeEnv): Redis | undefined {
+function upstashFor(config: BridgeConfig): Redis | undefined {
   if (!config.UPSTASH_REDIS_REST_URL || !config.UPSTASH_REDIS_REST_TOKEN) return undefined;
   // Raw strings: outbox entries are JSON the drain validates itself.
   return new Redis({
@@ -56,7 +56,7 @@ function upstashFor(config: BridgeEnv): Redis | undefined {
 }
 
 /** The composition root: configuration in, a listening bridge out. Used by main.ts and by tests. */
-export async function startBridge(config: BridgeEnv, log: Logger): Promise<RunningBridge> {
+export async function startBridge(config: BridgeConfig, log: Logger): Promise<RunningBridge> {
   const tls = await readTlsMaterial(config);
   reportServedCertificate(tls, config, log);
   const database = await connectDatabase(config.MONGODB_URI, config.MONGODB_DB);

@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
-import type { BridgeEnv } from "../config/schema.ts";
-import type { TlsMaterial } from "../server.ts";
+import type { BridgeConfig } from "../config/schema.ts";
+import type { TlsMaterial } from "../server/https.ts";
 
-type TlsPaths = Pick<BridgeEnv, "BRIDGE_TLS_CERT" | "BRIDGE_TLS_KEY" | "BRIDGE_TLS_CLIENT_CA">;
+type TlsPaths = Pick<BridgeConfig, "BRIDGE_TLS_CERT" | "BRIDGE_TLS_KEY" | "BRIDGE_TLS_CLIENT_CA">;
 
 /** Read on start and again on SIGHUP, so a renewed certificate needs no restart. */
 export async function readTlsMaterial(paths: TlsPaths): Promise<TlsMaterial> {

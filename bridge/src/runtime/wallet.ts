@@ -3,7 +3,7 @@ import type { Redis } from "@upstash/redis";
 import type { Db } from "mongodb";
 import type { Logger } from "pino";
 import type { AuditStore } from "../audit/store.ts";
-import type { BridgeEnv } from "../config/schema.ts";
+import type { BridgeConfig } from "../config/schema.ts";
 import type { UserStore } from "../users/store.ts";
 import { ledgerConnector, softwareConnector } from "../wallet/connectors.ts";
 import { DeviceManager } from "../wallet/device-manager.ts";
@@ -24,13 +24,13 @@ type WalletDeps = {
 };
 
 /** The names a signed message may not contain: the sign-in domain and the login URI's host. */
-function serviceNames(config: BridgeEnv): string[] {
+function serviceNames(config: BridgeConfig): string[] {
   const uri = new URL(config.SIWT_URI);
   return [...new Set([config.SIWT_DOMAIN, config.SIWT_DOMAIN.replace(/:\d+$/, ""), uri.host, uri.hostname])];
 }
 
 /** The signing stack for the configured driver, or undefined when the bridge has no wallet. */
-export async function buildWallet(config: BridgeEnv, deps: WalletDeps) {
+export async function buildWallet(config: BridgeConfig, deps: WalletDeps) {
   const driver = config.WALLET_DRIVER ?? (config.ENABLE_HARDWARE_WALLET ? "ledger" : "none");
   if (driver === "none") return undefined;
   const spend = new SpendLedger(deps.db);

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
+import { newSigningKey, publicJwkOf, SIGNING_ALG } from "@tron-auth/shared/keys";
 import {
   AUDIT_EVENT_CLAIM,
   AUDIT_EVENT_TYP,
   bodyHash,
   INTERNAL_ASSERTION_TYP,
 } from "@tron-auth/shared/protocol";
-import { exportJWK, generateKeyPair, type JSONWebKeySet, type JWK, SignJWT } from "jose";
+import { importJWK, type JSONWebKeySet, type JWK, SignJWT } from "jose";
 
 export const ISSUER = "tron-auth-edge";
 export const AUDIENCE = "tron-auth-bridge";
@@ -14,9 +15,9 @@ export const LOGIN_PATH = "/internal/v1/login/verify";
 export type SigningKey = { kid: string; privateKey: CryptoKey; publicJwk: JWK };
 
 export async function makeSigningKey(kid = randomUUID()): Promise<SigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
-  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: "EdDSA", use: "sig" };
-  return { kid, privateKey, publicJwk };
+  const jwk = await newSigningKey(kid);
+  const privateKey = (await importJWK(jwk, SIGNING_ALG)) as CryptoKey;
+  return { kid, privateKey, publicJwk: publicJwkOf(jwk) };
 }
 
 export function jwksOf(...keys: SigningKey[]): JSONWebKeySet {

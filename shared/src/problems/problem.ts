@@ -36,12 +36,16 @@ export function problem(
   };
 }
 
-/** Thrown anywhere; one error handler per app renders `problem` as application/problem+json. */
+/**
+ * Thrown anywhere; one error handler per app renders `problem` as application/problem+json. The
+ * code must be one of the catalog's, so every error a caller can see has a documented status and
+ * title (as jose's errors carry codes from a closed set).
+ */
 export class AppError extends Error {
   readonly problem: Problem;
 
   constructor(
-    code: string,
+    code: ProblemCode,
     detail?: string,
     extensions: Record<string, unknown> = {},
     options?: { cause?: unknown },

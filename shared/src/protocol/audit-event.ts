@@ -1,7 +1,8 @@
 import * as z from "zod/mini";
 
 /**
- * Okta-like audit event (DESIGN section 8). The id is the producer's, so redelivery is
+ * Okta-like audit event (id, time, type, outcome, actor, target, client, request id, details),
+ * the shape operators query in MongoDB. The id is the producer's, so redelivery is
  * idempotent. The worker writes these into the Redis outbox stream; the bridge stores them.
  */
 const text = (max: number) => z.string().check(z.maxLength(max));

@@ -2,7 +2,7 @@ import * as z from "zod/mini";
 import { roleSchema } from "../auth/roles.ts";
 
 /**
- * The worker -> bridge internal assertion (DESIGN section 6): a short-lived EdDSA JWT on every
+ * The worker -> bridge internal assertion: a short-lived EdDSA JWT on every
  * bridge call, on top of mTLS, so a stolen client certificate alone cannot act. Its own `typ`
  * and audience keep it from being confused with an access token signed by the same keys.
  */

@@ -1,5 +1,4 @@
 export * from "./address.ts";
-export * from "./chains.ts";
 export * from "./detect.ts";
 export * from "./errors.ts";
 export * from "./message.ts";

@@ -1,9 +1,8 @@
 import { AppError } from "@tron-auth/shared/problems";
 import { USER_ID_PATTERN } from "@tron-auth/shared/protocol";
 import type { Context } from "hono";
-import type { AppEnv } from "../env.ts";
-import type { ChangeEnd } from "../sessions/role-changes.ts";
-import type { SessionStore } from "../sessions/store.ts";
+import type { AppEnv } from "../platform/env.ts";
+import type { ChangeEnd, SessionStore } from "../sessions/store.ts";
 
 /**
  * An admin action that changes a user's roles or status at the bridge, bracketed so that no

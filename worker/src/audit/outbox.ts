@@ -6,11 +6,11 @@ import {
   type AuditEventInput,
 } from "@tron-auth/shared/protocol";
 import type { Context } from "hono";
-import { settingsOf } from "../config.ts";
-import type { AppEnv, Env } from "../env.ts";
-import { inBackground } from "../http/background.ts";
-import { clientOf } from "../http/client.ts";
-import { redisFor } from "../redis.ts";
+import { clientOf } from "../client/identity.ts";
+import { inBackground } from "../platform/background.ts";
+import { settingsOf } from "../platform/config.ts";
+import type { AppEnv, Env } from "../platform/env.ts";
+import { redisFor } from "../platform/redis.ts";
 import { keyRingFrom } from "../tokens/keys.ts";
 import { signJwt } from "../tokens/sign.ts";
 

@@ -1,13 +1,13 @@
 import type { Role } from "@tron-auth/shared/auth";
-import { AppError, problemSchema } from "@tron-auth/shared/problems";
+import { AppError, isProblemCode, problemSchema } from "@tron-auth/shared/problems";
 import { INTERNAL_ASSERTION_HEADER, REQUEST_ID_HEADER } from "@tron-auth/shared/protocol";
 import * as z from "zod/mini";
 import type * as core from "zod/v4/core";
-import { settingsOf } from "../config.ts";
-import type { Env } from "../env.ts";
+import { settingsOf } from "../platform/config.ts";
+import type { Env } from "../platform/env.ts";
 import { keyRingFrom } from "../tokens/keys.ts";
 import { signAssertion } from "./assertion.ts";
-import { bridgeTarget, callBridge } from "./client.ts";
+import { bridgeTarget, bridgeUnavailable, callBridge } from "./client.ts";
 
 export type BridgeActor = { sub: string; roles: readonly Role[]; requestId: string };
 
@@ -51,16 +51,16 @@ export async function bridgeJson<T extends core.$ZodType>(
   if (res.ok) {
     const parsed = z.safeParse(request.schema, json);
     if (parsed.success) return parsed.data;
-    throw new AppError("bridge_unavailable", "The bridge answered in an unexpected shape.", {
-      retryAfter: 30,
-    });
+    throw bridgeUnavailable("The bridge answered in an unexpected shape.");
   }
   const problem = problemSchema.safeParse(json);
-  if (problem.success) {
+  const code = problem.success ? problem.data.code : "";
+  if (problem.success && isProblemCode(code)) {
     // The policy's `reason` (e.g. per_day_cap) tells the client what to change; nothing else passes.
-    const { code, detail, reason } = problem.data;
+    const { detail, reason } = problem.data;
     throw new AppError(code, detail, typeof reason === "string" ? { reason } : {});
   }
-  // A 5xx without a problem document is a proxy or crash in between: the bridge is unavailable.
-  throw new AppError("bridge_unavailable", "The bridge answered unexpectedly.", { retryAfter: 30 });
+  // A 5xx without a problem document is a proxy or crash in between, and a code the catalog does
+  // not hold is a bridge of another version: either way the bridge is not answering as expected.
+  throw bridgeUnavailable("The bridge answered unexpectedly.");
 }

@@ -1,6 +1,6 @@
 import { AppError } from "@tron-auth/shared/problems";
 import { requestTarget } from "@tron-auth/shared/protocol";
-import type { Env } from "../env.ts";
+import type { Env } from "../platform/env.ts";
 
 const DEFAULT_TIMEOUT_MS = 5_000;
 const DEFAULT_ORIGIN = "https://bridge.internal";
@@ -35,14 +35,15 @@ export async function callBridge(env: Env, path: string, options: BridgeCallOpti
     if (env.BRIDGE_FORWARDER_URL)
       return await fetch(new URL(path, env.BRIDGE_FORWARDER_URL).toString(), init);
   } catch (cause) {
-    throw new AppError(
-      "bridge_unavailable",
-      "The bridge could not be reached.",
-      { retryAfter: 30 },
-      { cause },
-    );
+    throw bridgeUnavailable("The bridge could not be reached.", cause);
   }
-  throw new AppError("bridge_unavailable", "No route to the bridge is configured (BRIDGE binding).", {
-    retryAfter: 30,
-  });
+  throw bridgeUnavailable("No route to the bridge is configured (BRIDGE binding).");
+}
+
+/**
+ * 503 `bridge_unavailable` for anything the Pi did not answer as it should: the client may retry
+ * after 30 s (an outage of the Pi is minutes, not milliseconds). The cause is kept, never shown.
+ */
+export function bridgeUnavailable(detail: string, cause?: unknown): AppError {
+  return new AppError("bridge_unavailable", detail, { retryAfter: 30 }, { cause });
 }

@@ -1,6 +1,6 @@
 import { AppError, PROBLEM_CONTENT_TYPE, type Problem, problem } from "@tron-auth/shared/problems";
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv } from "../platform/env.ts";
 
 function respond(c: Context<AppEnv>, doc: Problem): Response {
   const headers: Record<string, string> = {

@@ -6,7 +6,7 @@ import {
 } from "@tron-auth/shared/problems";
 import type { Context } from "hono";
 import type * as core from "zod/v4/core";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv } from "../platform/env.ts";
 
 const MAX_BODY_BYTES = 16 * 1024;
 

@@ -1,7 +1,7 @@
 import { can, type Permission } from "@tron-auth/shared/auth";
-import type { Handler, Hono, MiddlewareHandler } from "hono";
+import type { Handler } from "hono";
 import type * as core from "zod/v4/core";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv } from "../platform/env.ts";
 
 /**
  * Who may call a route. Every route states one; there is no default, so a route cannot be added
@@ -33,17 +33,16 @@ export type RouteSpec = {
   accepted?: core.$ZodType;
 };
 
-export type Guards = (access: Access) => MiddlewareHandler<AppEnv>[];
+/** What each route module receives: registers one route, with the guards its access demands. */
+export type Define = (spec: RouteSpec, handler: Handler<AppEnv>) => void;
 
 const registries = new WeakMap<object, RouteSpec[]>();
 
-/** Registers a route with the guards its access demands, and records it for docs and tests. */
-export function defineRoute(
-  app: Hono<AppEnv>,
-  guards: Guards,
-  spec: RouteSpec,
-  handler: Handler<AppEnv>,
-): void {
+/**
+ * Records a route's declaration for docs and tests, refusing one whose access cannot be served
+ * safely. Called by the one function that mounts routes (guard/define-route.ts).
+ */
+export function recordRoute(app: object, spec: RouteSpec): void {
   const { access } = spec;
   // Non-fresh routes may act on a stale copy of the roles (a role change whose Redis update
   // failed), which is harmless only while they need nothing beyond what every role has.
@@ -52,10 +51,9 @@ export function defineRoute(
   const specs = registries.get(app) ?? [];
   specs.push(spec);
   registries.set(app, specs);
-  app.on(spec.method.toUpperCase(), [spec.path], ...guards(spec.access), handler);
 }
 
-/** The routes registered on `app` through defineRoute (mounted sub-apps included by createApp). */
+/** The routes registered on `app` through defineRoute. */
 export function routeSpecsOf(app: object): readonly RouteSpec[] {
   return registries.get(app) ?? [];
 }

@@ -1,8 +1,8 @@
 import { AppError } from "@tron-auth/shared/problems";
 import { Ratelimit } from "@upstash/ratelimit";
-import { type Settings, settingsOf } from "../config.ts";
-import type { Env, RateLimitState } from "../env.ts";
-import { redisFor } from "../redis.ts";
+import { type Settings, settingsOf } from "../platform/config.ts";
+import type { Env, RateLimitState } from "../platform/env.ts";
+import { redisFor, redisOp } from "../platform/redis.ts";
 
 /** Each tier is one sliding window (@upstash/ratelimit), keyed by IP, user or address. */
 export type Tier = "public" | "user" | "privileged" | "challenge" | "login";
@@ -44,17 +44,8 @@ export type LimitOutcome = RateLimitState & { success: boolean };
  * may serve without Redis (static public routes) catch it (see README "Rate limits").
  */
 export async function consume(env: Env, tier: Tier, identifier: string): Promise<LimitOutcome> {
-  try {
-    const r = await limiterFor(env, tier).limit(identifier);
-    return { success: r.success, limit: r.limit, remaining: Math.max(0, r.remaining), reset: r.reset };
-  } catch (cause) {
-    throw new AppError(
-      "service_unavailable",
-      "Rate limiting is unavailable; try again shortly.",
-      { retryAfter: 5 },
-      { cause },
-    );
-  }
+  const r = await redisOp(() => limiterFor(env, tier).limit(identifier), "Rate limiting");
+  return { success: r.success, limit: r.limit, remaining: Math.max(0, r.remaining), reset: r.reset };
 }
 
 /** 429 with Retry-After (seconds until the window frees a unit). */

@@ -1,6 +1,7 @@
-import { settingsOf } from "../config.ts";
-import type { Env } from "../env.ts";
-import { redisFor, redisOp } from "../redis.ts";
+import { settingsOf } from "../platform/config.ts";
+import type { Env } from "../platform/env.ts";
+import { LuaScript } from "../platform/lua-script.ts";
+import { redisFor, redisOp } from "../platform/redis.ts";
 
 /** What a block covers: one address for this client, or every sign-in from this client. */
 export type BlockScope = "address" | "client";
@@ -11,27 +12,30 @@ const counterKey = (client: string, address?: string) => `ta:lf:${client}${addre
 const blockKey = (client: string, address?: string) => `ta:lb:${client}${address ? `|${address}` : ""}`;
 
 /**
- * KEYS: the client's failure counter and block, then optionally the client+address counter and
- * block. ARGV: client threshold, address threshold, window s, block s. Counts one failure in each
- * window (fixed, from the first failure); a counter reaching its threshold sets its block and is
- * cleared, so the client starts afresh when the block ends. Returns a bit set of the blocks this
- * failure set: 1 the client's, 2 the client+address one.
+ * Counts one failure in each window (fixed, from the first failure); a counter reaching its
+ * threshold sets its block and is cleared, so the client starts afresh when the block ends.
+ * Returns a bit set of the blocks this failure set: 1 the client's, 2 the client+address one.
  */
-const RECORD_FAILURE = `
+const RECORD_FAILURE = new LuaScript<number>(`
+local client_counter, client_block = KEYS[1], KEYS[2]
+-- KEYS[3], KEYS[4] (optional): the client+address counter and block.
+local address_counter, address_block = KEYS[3], KEYS[4]
+local client_threshold, address_threshold = ARGV[1], ARGV[2]
+local window_s, block_s = ARGV[3], ARGV[4]
 local function count(counter, block, threshold)
   local n = redis.call('INCR', counter)
-  if n == 1 then redis.call('EXPIRE', counter, ARGV[3]) end
+  if n == 1 then redis.call('EXPIRE', counter, window_s) end
   if n >= tonumber(threshold) then
-    redis.call('SET', block, '1', 'EX', ARGV[4])
+    redis.call('SET', block, '1', 'EX', block_s)
     redis.call('DEL', counter)
     return 1
   end
   return 0
 end
-local set = count(KEYS[1], KEYS[2], ARGV[1])
-if #KEYS == 4 then set = set + 2 * count(KEYS[3], KEYS[4], ARGV[2]) end
+local set = count(client_counter, client_block, client_threshold)
+if address_counter then set = set + 2 * count(address_counter, address_block, address_threshold) end
 return set
-`;
+`);
 
 /**
  * Failed sign-ins slow down the client that makes them, never the address it names. Anyone can
@@ -57,7 +61,7 @@ export const loginFailures = {
     const keys = [counterKey(client), blockKey(client)];
     if (address) keys.push(counterKey(client, address), blockKey(client, address));
     const set = await redisOp(() =>
-      redisFor(env).eval<string[], number>(RECORD_FAILURE, keys, [
+      RECORD_FAILURE.run(redisFor(env), keys, [
         String(s.LOGIN_BLOCK_FAILURES_PER_CLIENT),
         String(s.LOGIN_BLOCK_FAILURES_PER_ADDRESS),
         String(s.LOGIN_BLOCK_WINDOW_SECONDS),

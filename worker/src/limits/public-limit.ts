@@ -1,7 +1,7 @@
 import { AppError } from "@tron-auth/shared/problems";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../env.ts";
-import { clientKey } from "../http/client.ts";
+import { clientKey } from "../client/identity.ts";
+import type { AppEnv } from "../platform/env.ts";
 import { consume, rateLimited } from "./limiter.ts";
 
 /**

@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import { recordAudit } from "../audit/outbox.ts";
-import { settingsOf } from "../config.ts";
-import type { AppEnv } from "../env.ts";
-import { redisFor } from "../redis.ts";
+import { settingsOf } from "../platform/config.ts";
+import type { AppEnv } from "../platform/env.ts";
+import { redisFor } from "../platform/redis.ts";
 import { SessionStore } from "./store.ts";
 
 export function sessionsOf(c: Context<AppEnv>): SessionStore {

@@ -1,5 +1,5 @@
 import { base64url } from "jose";
-import { misconfigured, parsedOnce } from "../secret-once.ts";
+import { misconfigured, parsedOnce } from "../platform/secret-once.ts";
 
 /** 256 bits: the HMAC-SHA256 key must be at least as strong as the hash. */
 const MIN_KEY_BYTES = 32;

@@ -1,6 +1,7 @@
 import { type Role, roleSchema } from "@tron-auth/shared/auth";
 import * as z from "zod/mini";
 import type { MacRing } from "./record-mac.ts";
+import { storedJson } from "./stored-json.ts";
 
 /**
  * Every field of a session hash, in the order its MAC covers them. All of them are covered: a
@@ -71,19 +72,11 @@ export function hashArgs(stored: StoredSession, mac: string): string[] {
 
 const storedValues = z.array(z.union([z.string(), z.literal(false), z.null()]));
 const digits = z.string().check(z.regex(/^[0-9]{1,16}$/));
-const rolesText = z.string().check(
-  z.refine((text) => {
-    try {
-      return z.array(roleSchema).safeParse(JSON.parse(text)).success;
-    } catch {
-      return false;
-    }
-  }),
-);
+const roleList = z.array(roleSchema);
 const storedSchema = z.object({
   uid: z.string().check(z.minLength(1)),
   addr: z.string(),
-  roles: rolesText,
+  roles: z.string(),
   ip: z.string(),
   ua: z.string(),
   createdAt: digits,
@@ -109,16 +102,21 @@ export async function verifySession(ring: MacRing, sid: string, raw: unknown): P
   const mac = byName[MAC_FIELD];
   const parsed = storedSchema.safeParse(byName);
   if (typeof mac !== "string" || !parsed.success) return { state: "tampered" };
+  const roles = roleList.safeParse(storedJson(parsed.data.roles));
+  if (!roles.success) return { state: "tampered" };
   if (!(await ring.verify(macInput(sid, parsed.data), mac))) return { state: "tampered" };
-  return { state: "live", session: { record: toRecord(sid, parsed.data), stored: parsed.data, mac } };
+  return {
+    state: "live",
+    session: { record: toRecord(sid, parsed.data, roles.data), stored: parsed.data, mac },
+  };
 }
 
-function toRecord(sid: string, s: StoredSession): SessionRecord {
+function toRecord(sid: string, s: StoredSession, roles: Role[]): SessionRecord {
   return {
     sid,
     userId: s.uid,
     address: s.addr,
-    roles: JSON.parse(s.roles) as Role[],
+    roles,
     ip: s.ip,
     userAgent: s.ua,
     createdAt: Number(s.createdAt),
@@ -131,10 +129,5 @@ function toRecord(sid: string, s: StoredSession): SessionRecord {
 
 /** A script's cjson reply: a string, or already decoded by the client's automatic deserialisation. */
 export function decodeScriptJson(raw: unknown): unknown {
-  if (typeof raw !== "string") return raw;
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
+  return typeof raw === "string" ? storedJson(raw) : raw;
 }

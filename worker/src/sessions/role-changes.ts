@@ -1,6 +1,7 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 import * as z from "zod/mini";
-import { redisOp } from "../redis.ts";
+import { redisOp } from "../platform/redis.ts";
+import { ROLES_CLOCK_KEY, roleStateKey } from "./keys.ts";
 import { ROLE_CHANGE_BEGIN, ROLE_CHANGE_END, ROLES_TAG } from "./scripts.ts";
 
 /**
@@ -12,10 +13,6 @@ import { ROLE_CHANGE_BEGIN, ROLE_CHANGE_END, ROLES_TAG } from "./scripts.ts";
  * failed, or a login that fetched roles while a change committed, leaves sessions that are not
  * trusted, so refresh and privileged routes fetch the roles again from the bridge.
  */
-const CLOCK_KEY = "ta:roles:clock";
-export const ROLE_STATE_PREFIX = "ta:roles:u:";
-const stateKey = (uid: string) => `${ROLE_STATE_PREFIX}${uid}`;
-
 /**
  * A change not ended after this long counts as abandoned (its end was lost with Redis): the bridge
  * call it waited for was bounded by the 30 s internal assertion long before.
@@ -54,9 +51,9 @@ export class RoleChanges {
   /** Before the bridge is asked: fails (503) with nothing changed when Redis cannot record it. */
   async begin(uid: string, now = Date.now()): Promise<void> {
     await redisOp(() =>
-      this.#redis.eval(
-        ROLE_CHANGE_BEGIN,
-        [stateKey(uid)],
+      ROLE_CHANGE_BEGIN.run(
+        this.#redis,
+        [roleStateKey(uid)],
         [String(now), String(this.#ttlSeconds), String(ABANDONED_AFTER_MS)],
       ),
     );
@@ -65,11 +62,7 @@ export class RoleChanges {
   /** After the bridge answered (or failed): sessions read before now are no longer trusted. */
   async end(uid: string): Promise<ChangeEnd> {
     const reply = await redisOp(() =>
-      this.#redis.eval<string[], unknown[]>(
-        ROLE_CHANGE_END,
-        [stateKey(uid), CLOCK_KEY],
-        [String(this.#ttlSeconds)],
-      ),
+      ROLE_CHANGE_END.run(this.#redis, [roleStateKey(uid), ROLES_CLOCK_KEY], [String(this.#ttlSeconds)]),
     );
     const [changed, alone] = Array.isArray(reply) ? reply.map(Number) : [];
     return { changed: changed ?? 0, alone: alone === 1 };
@@ -78,9 +71,9 @@ export class RoleChanges {
   /** The tag for roles about to be read from the bridge for `uid` (closing an abandoned change). */
   async tagFor(uid: string, now = Date.now()): Promise<number> {
     const tag = await redisOp(() =>
-      this.#redis.eval<string[], number>(
-        ROLES_TAG,
-        [stateKey(uid), CLOCK_KEY],
+      ROLES_TAG.run(
+        this.#redis,
+        [roleStateKey(uid), ROLES_CLOCK_KEY],
         [String(now), String(ABANDONED_AFTER_MS)],
       ),
     );
@@ -89,6 +82,6 @@ export class RoleChanges {
 
   /** The tag for a sign-in, which does not know the user's id before the bridge answers. */
   async clock(): Promise<number> {
-    return Number(await redisOp(() => this.#redis.get<number>(CLOCK_KEY))) || 0;
+    return Number(await redisOp(() => this.#redis.get<number>(ROLES_CLOCK_KEY))) || 0;
   }
 }

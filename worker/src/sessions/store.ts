@@ -1,9 +1,10 @@
 import type { Role } from "@tron-auth/shared/auth";
 import type { Redis } from "@upstash/redis/cloudflare";
 import * as z from "zod/mini";
-import { redisOp } from "../redis.ts";
-import { endedByLockdown } from "./epoch.ts";
-import { livenessCache } from "./liveness-cache.ts";
+import { redisOp } from "../platform/redis.ts";
+import { endedByLockdown, formatEpoch } from "./epoch.ts";
+import { EPOCH_KEY, graceKey, ROLE_STATE_PREFIX, SESSION_PREFIX, sessionKey, userIndexKey } from "./keys.ts";
+import { type LiveSession, livenessCache } from "./liveness-cache.ts";
 import {
   decodeScriptJson,
   hashArgs,
@@ -16,7 +17,7 @@ import {
   verifySession,
 } from "./record.ts";
 import { type MacRing, macRingFrom } from "./record-mac.ts";
-import { parseRoleChangeState, ROLE_STATE_PREFIX, RoleChanges, rolesCurrent } from "./role-changes.ts";
+import { parseRoleChangeState, RoleChanges, rolesCurrent } from "./role-changes.ts";
 import {
   CREATE_SESSION,
   READ_SESSION,
@@ -28,13 +29,7 @@ import {
 } from "./scripts.ts";
 
 export type { SessionRecord, VerifiedSession } from "./record.ts";
-
-const PREFIX = "ta:sess:";
-const sessionKey = (sid: string) => `${PREFIX}${sid}`;
-const userIndexKey = (uid: string) => `ta:usess:${uid}`;
-const graceKey = (sid: string) => `ta:grace:${sid}`;
-/** "<ms>:<exempt sid>": sessions that logged in before `ms` are over (lockdown), except one. */
-const EPOCH_KEY = "ta:sessions:epoch";
+export type { ChangeEnd } from "./role-changes.ts";
 
 /** A session whose record changed between read and write is retried this often, then refused. */
 const ROLE_WRITE_ATTEMPTS = 3;
@@ -73,6 +68,13 @@ const stateReply = z.tuple([z.unknown(), z.union([z.string(), z.literal(false), 
 
 /** A session as authentication sees it, and whether its roles are the user's current ones. */
 export type CurrentSession = { session: VerifiedSession; rolesCurrent: boolean };
+
+/** What a request needs of its session: who, which roles, since when; and whether they may be stale. */
+export type Liveness = {
+  session: LiveSession;
+  /** The verified record when its roles may be stale (a role change since they were read). */
+  stale: VerifiedSession | undefined;
+};
 
 /**
  * Sessions and their refresh-token families in Redis. The only module that knows their keys; every
@@ -118,11 +120,11 @@ export class SessionStore {
       String(now),
       String(this.#settings.lifetimeSeconds),
       String(this.#settings.maxPerUser),
-      PREFIX,
+      SESSION_PREFIX,
       ...hashArgs(stored, mac),
     ];
     const evicted = await redisOp(() =>
-      this.#redis.eval<string[], string[]>(CREATE_SESSION, [sessionKey(s.sid), userIndexKey(s.userId)], args),
+      CREATE_SESSION.run(this.#redis, [sessionKey(s.sid), userIndexKey(s.userId)], args),
     );
     const ids = Array.isArray(evicted) ? evicted.map(String) : [];
     for (const id of ids) livenessCache.forget(id);
@@ -130,9 +132,7 @@ export class SessionStore {
   }
 
   async #read(sid: string): Promise<ReadOutcome> {
-    const raw = redisOp(() =>
-      this.#redis.eval<string[], unknown>(READ_SESSION, [sessionKey(sid)], READ_FIELDS),
-    );
+    const raw = redisOp(() => READ_SESSION.run(this.#redis, [sessionKey(sid)], READ_FIELDS));
     const [reply, ring] = await Promise.all([raw, this.#ring()]);
     return this.#reported(sid, await verifySession(ring, sid, reply));
   }
@@ -157,11 +157,7 @@ export class SessionStore {
   async current(sid: string, now: number): Promise<CurrentSession | undefined> {
     // Issued before anything is awaited, so it joins the same tick's auto-pipelined request.
     const raw = redisOp(() =>
-      this.#redis.eval<string[], unknown>(
-        SESSION_STATE,
-        [sessionKey(sid), EPOCH_KEY],
-        [ROLE_STATE_PREFIX, ...READ_FIELDS],
-      ),
+      SESSION_STATE.run(this.#redis, [sessionKey(sid), EPOCH_KEY], [ROLE_STATE_PREFIX, ...READ_FIELDS]),
     );
     const [reply, ring] = await Promise.all([raw, this.#ring()]);
     const parsed = stateReply.safeParse(decodeScriptJson(reply));
@@ -178,6 +174,38 @@ export class SessionStore {
     }
     const rolesAreCurrent = rolesCurrent(parseRoleChangeState(roleState), record.rolesAsOf);
     return { session: outcome.session, rolesCurrent: rolesAreCurrent };
+  }
+
+  /**
+   * The hot path's view of a session: from this isolate's memory when it saw the session live
+   * within `maxStalenessMs` (0: always from Redis), else as `current` reads it. The memory trades
+   * a bounded revocation delay in other isolates for no Upstash round trip; privileged routes
+   * pass 0. Issues its Redis command before anything is awaited (auto-pipelining).
+   */
+  live(sid: string, now: number, maxStalenessMs: number): Promise<Liveness | undefined> {
+    const cached = maxStalenessMs > 0 ? livenessCache.get(sid, now) : undefined;
+    if (cached) return Promise.resolve({ session: cached, stale: undefined });
+    return this.current(sid, now).then((current) => {
+      if (!current) return undefined;
+      const { userId: uid, roles, loginAt } = current.session.record;
+      const session = { uid, roles, loginAt };
+      if (maxStalenessMs > 0) livenessCache.remember(sid, session, now + maxStalenessMs);
+      return { session, stale: current.rolesCurrent ? undefined : current.session };
+    });
+  }
+
+  /** Whether `refreshHash` is the hash of the session's current refresh token (not an earlier one). */
+  holdsCurrentRefresh(session: VerifiedSession, refreshHash: string): boolean {
+    return session.stored.rh === refreshHash;
+  }
+
+  /**
+   * Lockdown: every session that logged in before `now` is over, except `exemptSid` (the caller's).
+   * One value the hot path reads in the same command as the session; ended sessions are deleted
+   * as they are next seen.
+   */
+  async endAllBefore(now: number, exemptSid: string): Promise<void> {
+    await redisOp(() => this.#redis.set(EPOCH_KEY, formatEpoch(now, exemptSid)));
   }
 
   /**
@@ -201,8 +229,8 @@ export class SessionStore {
     const mac = await macOf(await this.#ring(), sid, rotated);
     const graceMs = this.#settings.graceSeconds * 1000;
     const result = await redisOp(() =>
-      this.#redis.eval<string[], unknown[]>(
-        ROTATE_REFRESH,
+      ROTATE_REFRESH.run(
+        this.#redis,
         [sessionKey(sid), userIndexKey(userId), graceKey(sid)],
         [sid, session.mac, hashes.presented, hashes.fresh, String(now), String(graceMs), sealedPair, mac],
       ),
@@ -217,7 +245,7 @@ export class SessionStore {
   async revoke(sid: string, userId: string): Promise<boolean> {
     livenessCache.forget(sid);
     const deleted = await redisOp(() =>
-      this.#redis.eval<string[], number>(REVOKE_SESSION, [sessionKey(sid), userIndexKey(userId)], [sid]),
+      REVOKE_SESSION.run(this.#redis, [sessionKey(sid), userIndexKey(userId)], [sid]),
     );
     return Number(deleted) > 0;
   }
@@ -269,10 +297,11 @@ export class SessionStore {
         return { sid: s.record.sid, before: s.mac, stored, mac: await macOf(ring, s.record.sid, stored) };
       }),
     );
-    const args = [PREFIX, ...updates.flatMap((u) => [u.sid, u.before, u.stored.roles, u.stored.rat, u.mac])];
-    const done = await redisOp(() =>
-      this.#redis.eval<string[], string[]>(SET_SESSION_ROLES, [userIndexKey(userId)], args),
-    );
+    const args = [
+      SESSION_PREFIX,
+      ...updates.flatMap((u) => [u.sid, u.before, u.stored.roles, u.stored.rat, u.mac]),
+    ];
+    const done = await redisOp(() => SET_SESSION_ROLES.run(this.#redis, [userIndexKey(userId)], args));
     const ids = new Set(Array.isArray(done) ? done.map(String) : []);
     return updates.map((u, i) => {
       livenessCache.forget(u.sid);
@@ -285,9 +314,7 @@ export class SessionStore {
 
   /** Ends every session of a user (lock, disable). */
   async revokeAllForUser(userId: string): Promise<string[]> {
-    const sids = await redisOp(() =>
-      this.#redis.eval<string[], string[]>(REVOKE_USER, [userIndexKey(userId)], [PREFIX]),
-    );
+    const sids = await redisOp(() => REVOKE_USER.run(this.#redis, [userIndexKey(userId)], [SESSION_PREFIX]));
     const ids = Array.isArray(sids) ? sids.map(String) : [];
     for (const sid of ids) livenessCache.forget(sid);
     return ids;
@@ -311,5 +338,3 @@ export class SessionStore {
     );
   }
 }
-
-export const sessionKeys = { EPOCH_KEY };

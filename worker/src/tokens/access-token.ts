@@ -1,8 +1,9 @@
 import { roleSchema } from "@tron-auth/shared/auth";
+import { SIGNING_ALG } from "@tron-auth/shared/keys";
 import { AppError, errorCode } from "@tron-auth/shared/problems";
 import { jwtVerify } from "jose";
 import * as z from "zod/mini";
-import { type KeyRing, SIGNING_ALG } from "./keys.ts";
+import type { KeyRing } from "./keys.ts";
 import { signJwt } from "./sign.ts";
 
 export const ACCESS_TOKEN_TYP = "at+jwt";

@@ -1,8 +1,7 @@
-import { createLocalJWKSet, importJWK, type JSONWebKeySet, type JWK } from "jose";
+import { publicJwkOf, SIGNING_ALG } from "@tron-auth/shared/keys";
+import { createLocalJWKSet, importJWK, type JSONWebKeySet } from "jose";
 import * as z from "zod/mini";
-import { misconfigured, parsedOnce } from "../secret-once.ts";
-
-export const SIGNING_ALG = "EdDSA";
+import { misconfigured, parsedOnce } from "../platform/secret-once.ts";
 
 const privateJwkSchema = z.looseObject({
   kty: z.literal("OKP"),
@@ -37,11 +36,7 @@ async function buildKeyRing(secret: string): Promise<KeyRing> {
   const keys = Array.isArray(parsed) ? parsed : parsed.keys;
   const [first] = keys;
   if (!first) throw misconfigured("JWT_SIGNING_KEYS is empty");
-  const publicJwks = { keys: keys.map(toPublicJwk) };
+  const publicJwks = { keys: keys.map(publicJwkOf) };
   const key = (await importJWK({ ...first, alg: SIGNING_ALG }, SIGNING_ALG)) as CryptoKey;
   return { signing: { kid: first.kid, key }, publicJwks, verify: createLocalJWKSet(publicJwks) };
-}
-
-function toPublicJwk({ kty, crv, x, kid }: z.infer<typeof privateJwkSchema>): JWK {
-  return { kty, crv, x, kid, alg: SIGNING_ALG, use: "sig" };
 }

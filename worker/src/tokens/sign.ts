@@ -1,5 +1,6 @@
+import { SIGNING_ALG } from "@tron-auth/shared/keys";
 import { SignJWT } from "jose";
-import { type KeyRing, SIGNING_ALG } from "./keys.ts";
+import type { KeyRing } from "./keys.ts";
 
 export type JwtSpec = {
   typ: string;

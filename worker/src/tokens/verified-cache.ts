@@ -1,5 +1,4 @@
-import type { AccessClaims, TokenSettings } from "./access-token.ts";
-import { verifyAccessToken } from "./access-token.ts";
+import { type AccessClaims, verifyAccessToken } from "./access-token.ts";
 import type { KeyRing } from "./keys.ts";
 
 const MAX_ENTRIES = 5_000;
@@ -12,12 +11,12 @@ const byRing = new WeakMap<KeyRing, Map<string, AccessClaims>>();
  * verified (signature, typ, iss, aud) so a client's repeated requests skip the Ed25519 check.
  * Expiry is re-checked on every use; a cached entry is only ever the same bytes, same settings.
  */
-export async function verifyAccessTokenCached(
-  ring: KeyRing,
-  token: string,
-  settings: Omit<TokenSettings, "ttlSeconds">,
+export const verifyAccessTokenCached: typeof verifyAccessToken = async (
+  ring,
+  token,
+  settings,
   now = new Date(),
-): Promise<AccessClaims> {
+) => {
   let cache = byRing.get(ring);
   if (!cache) {
     cache = new Map();
@@ -34,4 +33,4 @@ export async function verifyAccessTokenCached(
   }
   cache.set(key, claims);
   return claims;
-}
+};

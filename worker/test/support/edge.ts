@@ -2,7 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { inject } from "vitest";
 import { createApp } from "../../src/app.ts";
-import type { Env } from "../../src/env.ts";
+import type { Env } from "../../src/platform/env.ts";
 
 export const ctx = inject("workerTestContext");
 export const baseEnv = env as unknown as Env & { BRIDGE_DOWN: Fetcher };

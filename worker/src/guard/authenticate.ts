@@ -1,0 +1,80 @@
+import type { Role } from "@tron-auth/shared/auth";
+import { AppError } from "@tron-auth/shared/problems";
+import { createMiddleware } from "hono/factory";
+import { consume, rateLimited, type Tier } from "../limits/limiter.ts";
+import { settingsOf } from "../platform/config.ts";
+import type { AppEnv, Env } from "../platform/env.ts";
+import { sessionsOf } from "../sessions/for-request.ts";
+import { refreshRoles } from "../sessions/fresh-roles.ts";
+import { keyRingFrom } from "../tokens/keys.ts";
+import { verifyAccessTokenCached } from "../tokens/verified-cache.ts";
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
+const MAX_TOKEN_LENGTH = 4096;
+
+/** The token's roles pick the tier (the session's roles arrive in the same round trip). */
+function tierOf(roles: readonly Role[]): Tier {
+  return roles.includes("ADMIN") || roles.includes("SUPER_ADMIN") ? "privileged" : "user";
+}
+
+/**
+ * The hot path: verify the access token locally, then, in one auto-pipelined Upstash request,
+ * take a unit from the user's rate limit and prove the session is live (reading its current
+ * roles and the lockdown epoch). The session half is skipped when this isolate saw the session
+ * live within the staleness the route allows.
+ */
+export function authenticate(opts: {
+  staleness: (env: Env) => number;
+  rateLimit: boolean;
+  /** Privileged routes act only on current roles: a session whose roles may be stale reads them again. */
+  currentRoles: boolean;
+}) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const header = c.req.header("authorization") ?? "";
+    const match = header.length <= MAX_TOKEN_LENGTH ? BEARER.exec(header) : null;
+    if (!match?.[1])
+      throw new AppError("unauthorized", "Send an access token: Authorization: Bearer <token>.");
+    const settings = settingsOf(c.env);
+    const ring = await keyRingFrom(c.env.JWT_SIGNING_KEYS);
+    const claims = await verifyAccessTokenCached(ring, match[1], {
+      issuer: settings.JWT_ISSUER,
+      audience: settings.JWT_AUDIENCE,
+    });
+    const sessions = sessionsOf(c);
+    const [limit, live] = await Promise.all([
+      opts.rateLimit ? consume(c.env, tierOf(claims.roles), `u:${claims.sub}`) : undefined,
+      sessions.live(claims.sid, Date.now(), opts.staleness(c.env)),
+    ]);
+    if (limit) c.set("rateLimit", limit);
+    if (!live || live.session.uid !== claims.sub)
+      throw new AppError("session_revoked", "This session has ended. Sign in again.");
+    if (limit && !limit.success) throw rateLimited(limit);
+    const roles =
+      opts.currentRoles && live.stale
+        ? (await refreshRoles(c, sessions, live.stale)).roles
+        : live.session.roles;
+    c.set("auth", {
+      userId: claims.sub,
+      address: claims.addr,
+      roles,
+      sid: claims.sid,
+      loginAt: live.session.loginAt,
+    });
+    await next();
+  });
+}
+
+/** Ordinary authenticated routes: session liveness may be up to SESSION_CACHE_MS old. */
+export const requireAuth = authenticate({
+  staleness: (env) => settingsOf(env).SESSION_CACHE_MS,
+  rateLimit: true,
+  // Ordinary routes need nothing beyond what every role has (defineRoute enforces it), so a
+  // stale copy of the roles cannot grant more here, and the Pi stays off this path.
+  currentRoles: false,
+});
+
+/**
+ * Privileged routes: the session is read from Redis on every request, and roles that may be stale
+ * are read again from the bridge (fail closed).
+ */
+export const requireFreshAuth = authenticate({ staleness: () => 0, rateLimit: true, currentRoles: true });

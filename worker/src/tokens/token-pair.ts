@@ -1,0 +1,44 @@
+import { type Role, roleSchema } from "@tron-auth/shared/auth";
+import * as z from "zod/mini";
+import type { Settings } from "../platform/config.ts";
+import { issueAccessToken } from "./access-token.ts";
+import type { KeyRing } from "./keys.ts";
+import { formatRefreshToken, hashSecret, newRefreshToken } from "./refresh-token.ts";
+
+/** The login and refresh response body (README "Public API"). */
+export const tokenPairSchema = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  tokenType: z.literal("Bearer"),
+  expiresIn: z.int(),
+  user: z.object({ id: z.string(), address: z.string(), roles: z.array(roleSchema) }),
+});
+export type TokenPairBody = z.infer<typeof tokenPairSchema>;
+
+/** The body, and the hash of its refresh token's secret: what the session stores instead of it. */
+export type MintedPair = { body: TokenPairBody; refreshHash: string };
+
+/** A fresh access token and the next refresh token of the session's family. */
+export async function mintTokenPair(
+  ring: KeyRing,
+  settings: Settings,
+  subject: { userId: string; address: string; roles: Role[]; sid: string },
+): Promise<MintedPair> {
+  const ttlSeconds = settings.ACCESS_TOKEN_EXPIRE_MINUTES * 60;
+  const accessToken = await issueAccessToken(
+    ring,
+    { sub: subject.userId, addr: subject.address, roles: subject.roles, sid: subject.sid },
+    { issuer: settings.JWT_ISSUER, audience: settings.JWT_AUDIENCE, ttlSeconds },
+  );
+  const refresh = newRefreshToken(subject.sid);
+  return {
+    body: {
+      accessToken,
+      refreshToken: formatRefreshToken(refresh),
+      tokenType: "Bearer",
+      expiresIn: ttlSeconds,
+      user: { id: subject.userId, address: subject.address, roles: subject.roles },
+    },
+    refreshHash: await hashSecret(refresh.secret),
+  };
+}
