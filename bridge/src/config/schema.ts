@@ -1,6 +1,6 @@
 import { normalizeDerivationPath, TRON_PATH_PATTERN } from "@tron-auth/shared/protocol";
 import { z } from "zod";
-import { DECODABLE_TYPES, type DecodableType } from "../wallet/transaction-decoder.ts";
+import { DECODABLE_TYPES, type DecodableType } from "../tron/contract-types.ts";
 import { jsonText, tronAddress } from "./fields.ts";
 import { walletTokensJson } from "./wallet-tokens.ts";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TRC20_METHODS, TRC20_SELECTORS, UINT256_MAX } from "../wallet/trc20-calldata.ts";
+import { TRC20_METHODS, TRC20_SELECTORS, UINT256_MAX } from "../tron/trc20-abi.ts";
 import { jsonText, tronAddress } from "./fields.ts";
 
 /** Base units as a decimal string (any size) or a safe JSON integer; never a float. */

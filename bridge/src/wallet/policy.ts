@@ -1,7 +1,8 @@
 import type { TokenRule } from "../config/wallet-tokens.ts";
+import { TRC20_SELECTORS, UINT256_MAX } from "../tron/trc20-abi.ts";
 import { policyDenied } from "./policy-denied.ts";
 import type { DecodedTransaction } from "./transaction-types.ts";
-import { decodeTokenCall, TRC20_SELECTORS, type Trc20Call, UINT256_MAX } from "./trc20-calldata.ts";
+import { decodeTokenCall, type Trc20Call } from "./trc20-calldata.ts";
 
 export type SigningPolicy = {
   /** Contract types the device may sign, e.g. TransferContract, TriggerSmartContract. */

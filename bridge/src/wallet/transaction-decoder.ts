@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { encodeTronAddress } from "@tron-auth/shared/siwt";
+import { DECODABLE_TYPES } from "../tron/contract-types.ts";
 import { policyDenied } from "./policy-denied.ts";
 import { type MessageSpec, readMessage } from "./protobuf-message.ts";
 import type { DecodedContract, DecodedTransaction } from "./transaction-types.ts";
@@ -45,10 +46,6 @@ const TRIGGER = {
   callTokenValue: { number: 5, kind: "varint" },
   tokenId: { number: 6, kind: "varint" },
 } as const satisfies MessageSpec;
-
-/** The contract types this decoder reads, by their Transaction.Contract.ContractType number. */
-export const DECODABLE_TYPES = { TransferContract: 1n, TriggerSmartContract: 31n } as const;
-export type DecodableType = keyof typeof DECODABLE_TYPES;
 
 const RAW_HEX = /^(?:[0-9a-fA-F]{2}){1,65536}$/;
 const TYPE_URL_PREFIX = "type.googleapis.com/protocol.";

@@ -1,6 +1,7 @@
 import type { TokenRule } from "../config/wallet-tokens.ts";
+import { TRC20_SELECTORS } from "../tron/trc20-abi.ts";
 import type { DecodedTransaction } from "./transaction-types.ts";
-import { decodeTokenCall, TRC20_SELECTORS } from "./trc20-calldata.ts";
+import { decodeTokenCall } from "./trc20-calldata.ts";
 import { formatUnits, TRX_DECIMALS } from "./units.ts";
 
 type Amount = { units: string; display: string };

@@ -1,14 +1,5 @@
 import { encodeTronAddress } from "@tron-auth/shared/siwt";
-
-/** The TRC-20 calls the policy understands, by their 4-byte selector (as in ERC-20). */
-export const TRC20_SELECTORS = {
-  transfer: "a9059cbb",
-  transferFrom: "23b872dd",
-  approve: "095ea7b3",
-  increaseAllowance: "39509351",
-} as const;
-export type Trc20Method = keyof typeof TRC20_SELECTORS;
-export const TRC20_METHODS = Object.keys(TRC20_SELECTORS) as Trc20Method[];
+import { TRC20_METHODS, TRC20_SELECTORS, type Trc20Method, UINT256_MAX } from "../tron/trc20-abi.ts";
 
 export type Trc20Call =
   | { method: "transfer"; to: string; amount: bigint }
@@ -19,9 +10,6 @@ export type DecodedCall =
   | { kind: "trc20"; call: Trc20Call }
   | { kind: "other"; selector: string }
   | { kind: "malformed"; selector: string | null };
-
-/** uint256 max: an "unlimited" allowance in every wallet UI. */
-export const UINT256_MAX = (1n << 256n) - 1n;
 
 const WORD = 32;
 const METHOD_BY_SELECTOR = new Map<string, Trc20Method>(
