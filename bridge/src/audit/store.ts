@@ -33,9 +33,11 @@ export class AuditStore {
    * covers. Returns whether the TTL index is in place.
    */
   async ensureIndexes(): Promise<{ ttl: boolean }> {
-    await this.#events.createIndex({ type: 1, at: -1, _id: -1 });
-    await this.#events.createIndex({ "actor.id": 1, at: -1, _id: -1 });
-    await this.#events.createIndex({ "target.id": 1, at: -1, _id: -1 });
+    await this.#events.createIndexes([
+      { key: { type: 1, at: -1, _id: -1 } },
+      { key: { "actor.id": 1, at: -1, _id: -1 } },
+      { key: { "target.id": 1, at: -1, _id: -1 } },
+    ]);
     return { ttl: await ensureExpiryIndex(this.#events, "at", this.#retentionSeconds) };
   }
 

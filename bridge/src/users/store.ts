@@ -1,5 +1,5 @@
 import type { Role } from "@tron-auth/shared/auth";
-import type { Collection, Db, Filter } from "mongodb";
+import type { Collection, Db, Filter, IndexDescription } from "mongodb";
 import { z } from "zod";
 import { decodeCursor, encodeCursor } from "../db/cursor.ts";
 import { newId } from "../db/ids.ts";
@@ -12,6 +12,12 @@ export type UserPage = { users: User[]; nextCursor: string | null };
 
 const cursorSchema = z.object({ id: z.string().max(64) });
 
+/** One user per address; role listings page by id. */
+const USER_INDEXES: IndexDescription[] = [
+  { key: { address: 1 }, unique: true, name: "address_unique" },
+  { key: { roles: 1, _id: 1 } },
+];
+
 export class UserStore {
   readonly #users: Collection<UserDoc>;
 
@@ -20,8 +26,7 @@ export class UserStore {
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.#users.createIndex({ address: 1 }, { unique: true, name: "address_unique" });
-    await this.#users.createIndex({ roles: 1, _id: 1 });
+    await this.#users.createIndexes(USER_INDEXES);
   }
 
   /**

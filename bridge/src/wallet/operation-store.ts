@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { AppError, type Problem } from "@tron-auth/shared/problems";
 import { WALLET_OPERATION_TTL_MS, type WalletOperation } from "@tron-auth/shared/protocol";
-import type { Collection, Db } from "mongodb";
+import type { Collection, Db, IndexDescription } from "mongodb";
 import { newId } from "../db/ids.ts";
 import { isDuplicateKeyError } from "../db/mongo.ts";
 
@@ -37,6 +37,12 @@ export function toOperation(doc: OperationDoc): WalletOperation {
   };
 }
 
+/** One operation per user and Idempotency-Key; interrupted ones are found by age. */
+const OPERATION_INDEXES: IndexDescription[] = [
+  { key: { dedupe: 1 }, unique: true, name: "dedupe_unique" },
+  { key: { createdAt: 1 } },
+];
+
 /**
  * Signing operations in MongoDB, keyed by user and Idempotency-Key, so a retry (after the worker
  * gave up waiting, or after a bridge restart) finds the first request instead of signing twice.
@@ -48,9 +54,9 @@ export class OperationStore {
     this.#ops = db.collection<OperationDoc>("wallet_operations");
   }
 
-  async ensureIndexes(): Promise<void> {
-    await this.#ops.createIndex({ dedupe: 1 }, { unique: true, name: "dedupe_unique" });
-    await this.#ops.createIndex({ createdAt: 1 });
+  /** The names of the indexes in place. */
+  ensureIndexes(): Promise<string[]> {
+    return this.#ops.createIndexes(OPERATION_INDEXES);
   }
 
   /**

@@ -5,46 +5,36 @@ import { policyDenied } from "./policy-denied.ts";
 import { type MessageSpec, readMessage } from "./protobuf-message.ts";
 import type { DecodedContract, DecodedTransaction } from "./transaction-types.ts";
 
+// Field constructors, so each message below reads like its .proto: name, number, wire kind.
+const bytes = (number: number) => ({ number, kind: "bytes" }) as const;
+const varint = (number: number) => ({ number, kind: "varint" }) as const;
+const repeatedBytes = (number: number) => ({ number, kind: "bytes", repeated: true }) as const;
+
 /**
  * The fields of protocol.Transaction.raw (core/Tron.proto) a signable transaction may carry.
  * Absent on purpose: `auths` (9) and `scripts` (12), which no wallet transaction sets.
  */
+// biome-ignore format: a message's fields side by side, as in the .proto
 const RAW = {
-  refBlockBytes: { number: 1, kind: "bytes" },
-  refBlockNum: { number: 3, kind: "varint" },
-  refBlockHash: { number: 4, kind: "bytes" },
-  expiration: { number: 8, kind: "varint" },
-  memo: { number: 10, kind: "bytes" },
-  contract: { number: 11, kind: "bytes", repeated: true },
-  timestamp: { number: 14, kind: "varint" },
-  feeLimit: { number: 18, kind: "varint" },
+  refBlockBytes: bytes(1), refBlockNum: varint(3), refBlockHash: bytes(4), expiration: varint(8),
+  memo: bytes(10), contract: repeatedBytes(11), timestamp: varint(14), feeLimit: varint(18),
 } as const satisfies MessageSpec;
 
 /** protocol.Transaction.Contract without `provider` (3) and `ContractName` (4). */
 const CONTRACT = {
-  type: { number: 1, kind: "varint" },
-  parameter: { number: 2, kind: "bytes" },
-  permissionId: { number: 5, kind: "varint" },
+  type: varint(1),
+  parameter: bytes(2),
+  permissionId: varint(5),
 } as const satisfies MessageSpec;
 
-const ANY = {
-  typeUrl: { number: 1, kind: "bytes" },
-  value: { number: 2, kind: "bytes" },
-} as const satisfies MessageSpec;
+const ANY = { typeUrl: bytes(1), value: bytes(2) } as const satisfies MessageSpec;
 
-const TRANSFER = {
-  owner: { number: 1, kind: "bytes" },
-  to: { number: 2, kind: "bytes" },
-  amount: { number: 3, kind: "varint" },
-} as const satisfies MessageSpec;
+const TRANSFER = { owner: bytes(1), to: bytes(2), amount: varint(3) } as const satisfies MessageSpec;
 
+// biome-ignore format: a message's fields side by side, as in the .proto
 const TRIGGER = {
-  owner: { number: 1, kind: "bytes" },
-  contract: { number: 2, kind: "bytes" },
-  callValue: { number: 3, kind: "varint" },
-  data: { number: 4, kind: "bytes" },
-  callTokenValue: { number: 5, kind: "varint" },
-  tokenId: { number: 6, kind: "varint" },
+  owner: bytes(1), contract: bytes(2), callValue: varint(3), data: bytes(4), callTokenValue: varint(5),
+  tokenId: varint(6),
 } as const satisfies MessageSpec;
 
 const RAW_HEX = /^(?:[0-9a-fA-F]{2}){1,65536}$/;
