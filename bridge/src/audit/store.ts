@@ -2,7 +2,7 @@ import { type AuditEvent, type AuditEventInput, auditEventSchema } from "@tron-a
 import type { Collection, Db, Filter } from "mongodb";
 import { z } from "zod";
 import { decodeCursor, encodeCursor } from "../db/cursor.ts";
-import { ensureExpiryIndex, isDuplicateKeyError } from "../db/mongo.ts";
+import { ensureExpiryIndex, ensureIndexes, isDuplicateKeyError } from "../db/mongo.ts";
 import { type Json, maskDetails } from "./mask.ts";
 
 type AuditDoc = Omit<AuditEvent, "id" | "details"> & { _id: string; details: Json };
@@ -33,7 +33,7 @@ export class AuditStore {
    * covers. Returns whether the TTL index is in place.
    */
   async ensureIndexes(): Promise<{ ttl: boolean }> {
-    await this.#events.createIndexes([
+    await ensureIndexes(this.#events, [
       { key: { type: 1, at: -1, _id: -1 } },
       { key: { "actor.id": 1, at: -1, _id: -1 } },
       { key: { "target.id": 1, at: -1, _id: -1 } },

@@ -1,4 +1,4 @@
-import { type Collection, type Db, type Document, MongoClient } from "mongodb";
+import { type Collection, type Db, type Document, type IndexDescription, MongoClient } from "mongodb";
 
 export type Database = { client: MongoClient; db: Db; close(): Promise<void> };
 
@@ -34,4 +34,16 @@ export async function ensureExpiryIndex<T extends Document>(
     await collection.createIndex({ [field]: 1 }, { name: `${field}_1` });
     return false;
   }
+}
+
+/**
+ * One createIndex command per index: FerretDB 1.24 drops the connection when a single
+ * createIndexes command names several indexes that already exist (every restart), which MongoDB
+ * accepts. Index creation is idempotent either way.
+ */
+export async function ensureIndexes<T extends Document>(
+  collection: Collection<T>,
+  indexes: readonly IndexDescription[],
+): Promise<void> {
+  for (const { key, ...options } of indexes) await collection.createIndex(key, options);
 }

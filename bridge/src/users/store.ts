@@ -3,7 +3,7 @@ import type { Collection, Db, Filter, IndexDescription } from "mongodb";
 import { z } from "zod";
 import { decodeCursor, encodeCursor } from "../db/cursor.ts";
 import { newId } from "../db/ids.ts";
-import { isDuplicateKeyError } from "../db/mongo.ts";
+import { ensureIndexes, isDuplicateKeyError } from "../db/mongo.ts";
 import type { User, UserLock, UserStatus } from "./user.ts";
 
 type UserDoc = Omit<User, "id"> & { _id: string };
@@ -26,7 +26,7 @@ export class UserStore {
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.#users.createIndexes(USER_INDEXES);
+    await ensureIndexes(this.#users, USER_INDEXES);
   }
 
   /**

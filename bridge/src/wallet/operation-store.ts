@@ -3,7 +3,7 @@ import { AppError, type Problem } from "@tron-auth/shared/problems";
 import { WALLET_OPERATION_TTL_MS, type WalletOperation } from "@tron-auth/shared/protocol";
 import type { Collection, Db, IndexDescription } from "mongodb";
 import { newId } from "../db/ids.ts";
-import { isDuplicateKeyError } from "../db/mongo.ts";
+import { ensureIndexes, isDuplicateKeyError } from "../db/mongo.ts";
 
 type Kind = WalletOperation["kind"];
 type Result = NonNullable<WalletOperation["result"]>;
@@ -54,9 +54,8 @@ export class OperationStore {
     this.#ops = db.collection<OperationDoc>("wallet_operations");
   }
 
-  /** The names of the indexes in place. */
-  ensureIndexes(): Promise<string[]> {
-    return this.#ops.createIndexes(OPERATION_INDEXES);
+  ensureIndexes(): Promise<void> {
+    return ensureIndexes(this.#ops, OPERATION_INDEXES);
   }
 
   /**
