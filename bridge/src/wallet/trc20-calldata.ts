@@ -1,5 +1,5 @@
 import { encodeTronAddress } from "@tron-auth/shared/siwt";
-import { TRC20_METHODS, TRC20_SELECTORS, type Trc20Method, UINT256_MAX } from "../tron/trc20-abi.ts";
+import { TRC20_METHODS, TRC20_SELECTORS, type Trc20Method } from "../tron/trc20-abi.ts";
 
 export type Trc20Call =
   | { method: "transfer"; to: string; amount: bigint }
