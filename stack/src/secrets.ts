@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { newWallet, type Wallet } from "@tron-auth/bridge/testing/wallet";
 import { createCa, issueClientCert, issueServerCert } from "@tron-auth/pki";
-import { exportJWK, generateKeyPair, type JWK } from "jose";
+import { newSigningKey } from "@tron-auth/shared/keys";
+import type { JWK } from "jose";
 import { TronWeb } from "tronweb";
 
 export type StackCertificates = {
@@ -32,13 +33,7 @@ export type StackSecrets = {
 };
 
 export async function newSigningJwk(): Promise<JWK> {
-  const { privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
-  return {
-    ...(await exportJWK(privateKey)),
-    kid: `dev-${randomUUID().slice(0, 8)}`,
-    alg: "EdDSA",
-    use: "sig",
-  };
+  return newSigningKey(`dev-${randomUUID().slice(0, 8)}`);
 }
 
 /** What the bridge's WORKER_JWKS holds: the public half of each key (it refuses a private one). */

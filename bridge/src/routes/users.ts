@@ -1,7 +1,6 @@
 import { type Role, roleSchema } from "@tron-auth/shared/auth";
 import { AppError } from "@tron-auth/shared/problems";
 import { SESSION_USER_PATH, USER_ID_PATTERN } from "@tron-auth/shared/protocol";
-import { isTronAddress } from "@tron-auth/shared/siwt";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { pageLimitSchema } from "../db/cursor.ts";
@@ -50,13 +49,6 @@ export function userRoutes(users: UserStore, admin: UserAdmin, now: () => Date) 
         ...(q.cursor ? { cursor: q.cursor } : {}),
       });
       return c.json({ users: page.users.map((u) => toPublicUser(u, now())), nextCursor: page.nextCursor });
-    })
-    .get("/internal/v1/users/by-address/:address", requirePermission("users:read"), async (c) => {
-      const address = c.req.param("address");
-      if (!isTronAddress(address)) throw new AppError("validation_failed", "Not a TRON address.");
-      const user = await users.findByAddress(address);
-      if (!user) throw new AppError("not_found", "No such user.");
-      return c.json({ user: toPublicUser(user, now()) });
     })
     .get("/internal/v1/users/:id", requirePermission("users:read"), async (c) => {
       const user = await users.findById(userId(c));

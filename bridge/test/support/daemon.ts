@@ -5,7 +5,7 @@ import { createInterface } from "node:readline";
 const MAIN = join(import.meta.dirname, "..", "..", "src", "main.ts");
 
 /**
- * The flags the container runs the daemon with (docker/bridge.Dockerfile CMD). A 1 MB young
+ * The flags the container runs the daemon with (docker/Dockerfile CMD). A 1 MB young
  * generation trims ~13 MB of idle resident memory on the Pi at no measurable throughput cost.
  */
 export const DAEMON_NODE_FLAGS = ["--max-semi-space-size=1"] as const;
