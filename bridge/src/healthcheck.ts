@@ -1,6 +1,6 @@
 /**
  * Docker HEALTHCHECK for the distroless image (no shell, no curl):
- *   HEALTHCHECK CMD ["/nodejs/bin/node", "bridge/src/healthcheck.ts"]
+ *   HEALTHCHECK CMD ["/nodejs/bin/node", "bridge/dist/daemon/healthcheck.js"] (compiled by build.ts)
  * Exits 0 when /health/ready answers 200 (healthy or degraded), 1 otherwise.
  */
 const host = process.env.BRIDGE_HEALTH_HOST ?? "127.0.0.1";

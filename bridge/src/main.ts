@@ -1,7 +1,7 @@
+import { errorCode } from "@tron-auth/shared/problems";
 import { ConfigError, loadBridgeConfig } from "./config/load.ts";
 import { createLogger } from "./log.ts";
 import { startBridge } from "./runtime/start.ts";
-import { LedgerUsbUnavailable } from "./wallet/ledger-modules.ts";
 
 /**
  * The daemon: validate the environment, start, then live by signals. SIGTERM drains and exits 0;
@@ -55,6 +55,7 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   // Start-up failures (unreadable certificate, database unreachable) are operator problems: say which.
   process.stderr.write(`bridge failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-  // A driver configured without its module is a configuration problem, not a crash to retry.
-  process.exit(error instanceof LedgerUsbUnavailable ? 78 : 1);
+  // A driver configured without its module is a configuration problem, not a crash to retry. By
+  // code, so that a bridge without a wallet never loads the Ledger libraries just to compare.
+  process.exit(errorCode(error) === "ledger_usb_unavailable" ? 78 : 1);
 });

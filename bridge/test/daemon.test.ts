@@ -7,7 +7,7 @@ import { issueServerCert } from "@tron-auth/pki";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { makeSigningKey, signAssertion } from "./support/assertions.ts";
 import { spawnDaemon } from "./support/daemon.ts";
-import { bridgeCaller, LOGIN_PATH, mtlsRequest, prepareBridgeEnv } from "./support/harness.ts";
+import { LOGIN_PATH, mtlsRequest, prepareBridgeEnv, startDaemonProcess } from "./support/harness.ts";
 import { startTcpProxy } from "./support/tcp-proxy.ts";
 import { newWallet, signTip191, siwtMessage } from "./support/wallet.ts";
 
@@ -19,17 +19,9 @@ afterEach(async () => {
 });
 
 async function startDaemon(env: Record<string, string> = {}) {
-  const prepared = await prepareBridgeEnv(env);
-  const daemon = spawnDaemon(prepared.env);
-  cleanups.push(prepared.cleanup, async () => {
-    if (daemon.child.exitCode === null) daemon.child.kill("SIGKILL");
-    await daemon.exited;
-  });
-  const ready = await daemon.waitFor("bridge ready");
-  const port = Number(new URL(String(ready.url)).port);
-  const healthPort = new URL(String(ready.health)).port;
-  const call = bridgeCaller(() => port, prepared.ca.certPem, prepared.client, prepared.key);
-  return { ...prepared, daemon, port, healthPort, call };
+  const d = await startDaemonProcess(env);
+  cleanups.push(d.stop);
+  return d;
 }
 
 const healthcheck = (port: string) =>

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { COMPILED } from "@tron-auth/bridge/build";
 import { loadBridgeConfig } from "@tron-auth/bridge/config";
 import { bridgeEnvSchema } from "@tron-auth/bridge/config-schema";
 import { describe, expect, it } from "vitest";
@@ -183,14 +184,23 @@ describe("docker/Dockerfile", () => {
     }
   });
 
-  it("runs the daemon and its health check from files that exist, with the daemon's flags", () => {
+  it("runs the compiled daemon and health check that its compile stage builds, with the daemon's flags", () => {
     const cmd = JSON.parse(runtime.find((s) => s.instruction === "CMD")?.args ?? "[]") as string[];
-    expect(cmd).toEqual(["--max-semi-space-size=1", "bridge/src/main.ts"]);
+    expect(cmd).toEqual(["--max-semi-space-size=1", COMPILED.daemon]);
     const health = runtime.find((s) => s.instruction === "HEALTHCHECK")?.args ?? "";
     expect(health).toContain("--interval=30s --timeout=10s --start-period=10s --retries=3");
     const healthCmd = JSON.parse(health.slice(health.indexOf("CMD") + 3).trim()) as string[];
-    expect(healthCmd).toEqual(["/nodejs/bin/node", "bridge/src/healthcheck.ts"]);
-    for (const file of [cmd[1], healthCmd[1]]) expect(existsSync(join(ROOT, file ?? ""))).toBe(true);
+    expect(healthCmd).toEqual(["/nodejs/bin/node", COMPILED.healthcheck]);
+    // Both come out of bridge/build.ts in the compile stage, copied into the runtime.
+    const outDir = COMPILED.daemon.slice(0, COMPILED.daemon.lastIndexOf("/"));
+    expect(COMPILED.healthcheck.startsWith(`${outDir}/`)).toBe(true);
+    const compile = steps.filter((s) => s.stage === "compile");
+    expect(compile.map((s) => s.args)).toContain("node bridge/build.ts");
+    expect(runtime.map((s) => s.args)).toContain(
+      `--from=compile --chown=nonroot:nonroot /app/${outDir} /app/${outDir}`,
+    );
+    for (const source of ["bridge/src/main.ts", "bridge/src/healthcheck.ts", "bridge/build.ts"])
+      expect([source, existsSync(join(ROOT, source))]).toEqual([source, true]);
   });
 
   it("runs as non-root on distroless Node 22, exposing the port the bridge listens on", () => {
@@ -202,7 +212,7 @@ describe("docker/Dockerfile", () => {
   });
 
   it("fails the build when the optional Ledger USB transport did not compile", () => {
-    const build = steps.filter((s) => s.stage !== "bridge" && s.instruction === "RUN");
+    const build = steps.filter((s) => s.stage === "build" && s.instruction === "RUN");
     const install = build.find((s) => s.args.includes("npm install"));
     expect(install?.args).toMatch(
       /npm install [^&]*&& node -e "require\('@ledgerhq\/hw-transport-node-hid'\)"/,
@@ -227,8 +237,14 @@ describe("docker/Dockerfile", () => {
       "LABEL",
     ]);
     expect(steps.map((s) => s.instruction).filter((i) => !KNOWN.has(i))).toEqual([]);
-    for (const from of steps.filter((s) => s.instruction === "FROM"))
+    const froms = steps.filter((s) => s.instruction === "FROM");
+    const stages = new Set(froms.map((s) => s.stage));
+    // A stage built on an earlier stage names no image; every image is pinned.
+    for (const from of froms.filter((s) => !stages.has(s.args.split(" ")[0] ?? "")))
       expect(from.args).not.toMatch(/:latest\b|^[^:]+ AS/);
+    expect(froms.filter((s) => stages.has(s.args.split(" ")[0] ?? "")).map((s) => s.stage)).toEqual([
+      "compile",
+    ]);
     for (const run of steps.filter((s) => s.args.includes("apt-get install"))) {
       expect(run.args).toContain("--no-install-recommends");
       expect(run.args).toContain("rm -rf /var/lib/apt/lists/*");

@@ -129,13 +129,18 @@ describe("README, Repository layout", () => {
 
 describe("entry points", () => {
   it("run files that exist: the npm scripts, their shell wrappers and .ci/run", () => {
-    const manifests = ["package.json", ...folders.map((folder) => `${folder}/package.json`)];
-    const commands = manifests.flatMap((m) => Object.values(readJson<{ scripts?: object }>(m).scripts ?? {}));
-    const shells = ["scripts/start.sh", "scripts/test.sh", ".ci/run"].map((f) =>
-      readFileSync(join(ROOT, f), "utf8"),
+    // npm runs a workspace's scripts in the workspace's folder: its paths are relative to it.
+    const commands = ["", ...folders].flatMap((folder) =>
+      Object.values(readJson<{ scripts?: object }>(join(folder, "package.json")).scripts ?? {}).map(
+        (text) => ({ folder, text: String(text) }),
+      ),
     );
-    const files = [...commands, ...shells].flatMap((text) =>
-      [...String(text).matchAll(/(?:^|\s)([\w./-]+\.(?:ts|sh))(?=\s|$|")/gm)].map((m) => m[1] ?? ""),
+    const shells = ["scripts/start.sh", "scripts/test.sh", ".ci/run"].map((f) => ({
+      folder: "",
+      text: readFileSync(join(ROOT, f), "utf8"),
+    }));
+    const files = [...commands, ...shells].flatMap(({ folder, text }) =>
+      [...text.matchAll(/(?:^|\s)([\w./-]+\.(?:ts|sh))(?=\s|$|")/gm)].map((m) => join(folder, m[1] ?? "")),
     );
     expect(files.length).toBeGreaterThan(5);
     expect(files.filter((file) => !existsSync(join(ROOT, file)))).toEqual([]);

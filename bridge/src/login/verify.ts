@@ -58,13 +58,12 @@ export async function verifyLogin(
   const signature = verifyTronMessageSignature(req.message, req.signature, message.address);
   if (!signature.ok) throw await fail(signature.reason, "The signature was refused.", message.address);
 
-  const existing = await deps.users.findByAddress(message.address);
-  if (existing && effectiveStatus(existing, now) !== "active") {
-    const code = effectiveStatus(existing, now) === "locked" ? "account_locked" : "account_disabled";
+  const login = await deps.users.recordLogin(message.address, now, deps.bootstrapAddresses);
+  if (!login.ok) {
+    const code = effectiveStatus(login.refused, now) === "locked" ? "account_locked" : "account_disabled";
     throw await fail(code, "This account cannot sign in.", message.address, "denied");
   }
-
-  const user = await deps.users.recordLogin(message.address, now, deps.bootstrapAddresses);
+  const { user } = login;
   await recordLoginEvent(
     deps.audit,
     ctx,

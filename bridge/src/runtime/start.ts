@@ -21,7 +21,7 @@ import { reportServedCertificate } from "./certificate-report.ts";
 import { startHealthListener } from "./health-listener.ts";
 import { bridgeProbes } from "./probes.ts";
 import { readTlsMaterial } from "./tls-files.ts";
-import { buildWallet } from "./wallet.ts";
+import { walletDriver } from "./wallet-driver.ts";
 
 export const BRIDGE_VERSION = "1.0.0";
 
@@ -91,7 +91,18 @@ export async function startBridge(config: BridgeConfig, log: Logger): Promise<Ru
         })
       : undefined;
     if (!redis) log.warn("UPSTASH_REDIS_REST_URL not set: the worker's audit outbox is not drained");
-    const wallet = await buildWallet(config, { db: database.db, users, audit, redis, log, now });
+    // The signing stack (tronweb, the Ledger libraries: tens of MB) loads only when a wallet is configured.
+    const wallet =
+      walletDriver(config) === "none"
+        ? undefined
+        : await (await import("./wallet.ts")).buildWallet(config, {
+            db: database.db,
+            users,
+            audit,
+            redis,
+            log,
+            now,
+          });
     const probes = bridgeProbes({
       db: database,
       purge,

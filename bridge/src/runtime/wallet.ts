@@ -13,6 +13,7 @@ import { SoftwareTronDevice } from "../wallet/software-device.ts";
 import { SpendLedger } from "../wallet/spend-ledger.ts";
 import { WalletOperations } from "../wallet/wallet-operations.ts";
 import { WalletService } from "../wallet/wallet-service.ts";
+import { walletDriver } from "./wallet-driver.ts";
 
 type WalletDeps = {
   db: Db;
@@ -31,7 +32,7 @@ function serviceNames(config: BridgeConfig): string[] {
 
 /** The signing stack for the configured driver, or undefined when the bridge has no wallet. */
 export async function buildWallet(config: BridgeConfig, deps: WalletDeps) {
-  const driver = config.WALLET_DRIVER ?? (config.ENABLE_HARDWARE_WALLET ? "ledger" : "none");
+  const driver = walletDriver(config);
   if (driver === "none") return undefined;
   const spend = new SpendLedger(deps.db);
   await spend.ensureIndexes();

@@ -30,39 +30,49 @@ export class UserStore {
   }
 
   /**
-   * First login creates the user (USER, or SUPER_ADMIN for a configured bootstrap address);
-   * every login stamps lastLoginAt. Two first logins racing on one address meet the unique
-   * index; the loser re-reads the winner's record.
+   * One round trip for a login: stamps lastLoginAt on a user who may sign in (active, or locked
+   * with a lapsed lock) or creates the user on first login (USER, or SUPER_ADMIN for a configured
+   * bootstrap address). A user who may not sign in is returned as `refused`, untouched: the check
+   * and the stamp are one atomic update, so a lock that lands meanwhile is never stamped over.
+   * When the user exists but does not match, the upsert meets the unique address index; so does
+   * the loser of two racing first logins, which then stamps the winner's record.
    */
-  async recordLogin(address: string, now: Date, bootstrap: readonly string[] = []): Promise<User> {
+  async recordLogin(
+    address: string,
+    now: Date,
+    bootstrap: readonly string[] = [],
+  ): Promise<{ ok: true; user: User } | { ok: false; refused: User }> {
     const initialRoles: Role[] = bootstrap.includes(address) ? ["SUPER_ADMIN"] : ["USER"];
-    const update = {
-      $setOnInsert: {
-        _id: newId("usr", now.getTime()),
-        address,
-        roles: initialRoles,
-        status: "active" as const,
-        lock: null,
-        createdAt: now,
-      },
-      $set: { lastLoginAt: now, updatedAt: now },
+    const mayLogin: Filter<UserDoc> = {
+      address,
+      $or: [{ status: "active" }, { status: "locked", "lock.until": { $lte: now } }],
     };
+    const stamp = { $set: { lastLoginAt: now, updatedAt: now } };
     try {
-      const doc = await this.#users.findOneAndUpdate({ address }, update, {
-        upsert: true,
-        returnDocument: "after",
-      });
-      if (doc) return toUser(doc);
+      const doc = await this.#users.findOneAndUpdate(
+        mayLogin,
+        {
+          ...stamp,
+          $setOnInsert: {
+            _id: newId("usr", now.getTime()),
+            address,
+            roles: initialRoles,
+            status: "active" as const,
+            lock: null,
+            createdAt: now,
+          },
+        },
+        { upsert: true, returnDocument: "after" },
+      );
+      if (doc) return { ok: true, user: toUser(doc) };
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
     }
-    const doc = await this.#users.findOneAndUpdate(
-      { address },
-      { $set: update.$set },
-      { returnDocument: "after" },
-    );
-    if (!doc) throw new Error("user vanished during login");
-    return toUser(doc);
+    const doc = await this.#users.findOneAndUpdate(mayLogin, stamp, { returnDocument: "after" });
+    if (doc) return { ok: true, user: toUser(doc) };
+    const refused = await this.findByAddress(address);
+    if (!refused) throw new Error("user vanished during login");
+    return { ok: false, refused };
   }
 
   async findById(id: string): Promise<User | null> {

@@ -21,9 +21,20 @@ export type Daemon = {
   exited: Promise<number | null>;
 };
 
-/** The bridge as production runs it: `node bridge/src/main.ts`, configured by environment only. */
-export function spawnDaemon(env: Record<string, string>): Daemon {
-  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, MAIN], {
+export type DaemonOptions = {
+  /** The entry point; by default the TypeScript sources, as development runs them. */
+  main?: string;
+  /** Node flags beyond the container's. */
+  nodeFlags?: readonly string[];
+};
+
+/**
+ * The bridge as production runs it, configured by environment only: `node bridge/src/main.ts`,
+ * or the compiled bundle (`options.main`) as the image runs it.
+ */
+export function spawnDaemon(env: Record<string, string>, options: DaemonOptions = {}): Daemon {
+  const args = [...DAEMON_NODE_FLAGS, ...(options.nodeFlags ?? []), options.main ?? MAIN];
+  const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -6,6 +6,7 @@ import { loadBridgeConfig } from "../../src/config/load.ts";
 import { createLogger } from "../../src/log.ts";
 import { type RunningBridge, startBridge } from "../../src/runtime/start.ts";
 import { type AssertionOverrides, LOGIN_PATH, type SigningKey, signAssertion } from "./assertions.ts";
+import { type DaemonOptions, spawnDaemon } from "./daemon.ts";
 import { prepareBridgeEnvFor } from "./env.ts";
 import { signTip191, siwtMessage, type Wallet } from "./wallet.ts";
 
@@ -29,6 +30,28 @@ export type TestBridge = Awaited<ReturnType<typeof startTestBridge>>;
 /** Certificates on disk, a worker signing key and a complete environment, on the test database. */
 export const prepareBridgeEnv = (env: Record<string, string> = {}) =>
   prepareBridgeEnvFor(inject("mongoUri"), env);
+
+/**
+ * The daemon as a process (sources, or the compiled bundle with `options.main`) on the test
+ * database, with an mTLS caller. `stop` kills it and removes its files; call it in afterEach.
+ */
+export async function startDaemonProcess(env: Record<string, string> = {}, options: DaemonOptions = {}) {
+  const prepared = await prepareBridgeEnv(env);
+  const daemon = spawnDaemon(prepared.env, options);
+  const stop = async () => {
+    if (daemon.child.exitCode === null) daemon.child.kill("SIGKILL");
+    await daemon.exited;
+    prepared.cleanup();
+  };
+  const ready = await daemon.waitFor("bridge ready").catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
+  const port = Number(new URL(String(ready.url)).port);
+  const healthPort = new URL(String(ready.health)).port;
+  const call = bridgeCaller(() => port, prepared.ca.certPem, prepared.client, prepared.key);
+  return { ...prepared, daemon, port, healthPort, call, stop };
+}
 
 /**
  * A whole bridge as the daemon runs it (certificate files, config from an environment, MongoDB),
