@@ -22,7 +22,7 @@ const honoJwk = jwk({
 /** Authentication alone (token + session liveness), the like-for-like comparison with hono/jwk. */
 const authOnly = authenticate({
   staleness: (env) => settingsOf(env).SESSION_CACHE_MS,
-  rateLimit: false,
+  rateLimit: "none",
   currentRoles: false,
 });
 

@@ -65,9 +65,10 @@ describe("hot-path budget", () => {
     for (let i = 0; i < 3; i++) expect(await costOf(pair.accessToken, strict)).toBe(1);
   });
 
-  it("spends one (the rate limit) while the isolate's liveness answer is fresh", async () => {
+  it("spends one (the rate limit) while the isolate's liveness answer is fresh, with leases of one unit", async () => {
     const pair = await login(await newWallet(), { env: counted });
-    for (let i = 0; i < 3; i++) expect(await costOf(pair.accessToken, cached)).toBe(1);
+    const unleased = { ...cached, RATE_LIMIT_LEASE: "1" };
+    for (let i = 0; i < 3; i++) expect(await costOf(pair.accessToken, unleased)).toBe(1);
   });
 
   it("spends none on a request refused before the session check", async () => {

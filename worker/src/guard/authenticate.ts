@@ -1,6 +1,7 @@
 import type { Role } from "@tron-auth/shared/auth";
 import { AppError } from "@tron-auth/shared/problems";
 import { createMiddleware } from "hono/factory";
+import { consumeLeased } from "../limits/leased-limit.ts";
 import { consume, rateLimited, type Tier } from "../limits/limiter.ts";
 import { settingsOf } from "../platform/config.ts";
 import type { AppEnv, Env } from "../platform/env.ts";
@@ -18,14 +19,22 @@ function tierOf(roles: readonly Role[]): Tier {
 }
 
 /**
- * The hot path: verify the access token locally, then, in one auto-pipelined Upstash request,
- * take a unit from the user's rate limit and prove the session is live (reading its current
- * roles and the lockdown epoch). The session half is skipped when this isolate saw the session
- * live within the staleness the route allows.
+ * How a route counts its requests against the user's window: `leased` from this isolate's lease
+ * of the window (a round trip only when the lease runs out), `exact` one unit in Redis per request
+ * (privileged routes, which read Redis anyway), or not at all (benchmark of authentication alone).
+ */
+export type RateLimitMode = "leased" | "exact" | "none";
+
+/**
+ * The hot path: verify the access token locally, then, in at most one auto-pipelined Upstash
+ * request, take a unit from the user's rate limit and prove the session is live (reading its
+ * current roles and the lockdown epoch). The session half is skipped when this isolate saw the
+ * session live within the staleness the route allows, and the rate-limit half when the route
+ * spends from a lease this isolate holds: an ordinary request then makes no round trip at all.
  */
 export function authenticate(opts: {
   staleness: (env: Env) => number;
-  rateLimit: boolean;
+  rateLimit: RateLimitMode;
   /** Privileged routes act only on current roles: a session whose roles may be stale reads them again. */
   currentRoles: boolean;
 }) {
@@ -41,8 +50,14 @@ export function authenticate(opts: {
       audience: settings.JWT_AUDIENCE,
     });
     const sessions = sessionsOf(c);
+    const identifier = `u:${claims.sub}`;
+    // Both are issued before either is awaited, so when both need Redis they share one request.
     const [limit, live] = await Promise.all([
-      opts.rateLimit ? consume(c.env, tierOf(claims.roles), `u:${claims.sub}`) : undefined,
+      opts.rateLimit === "leased"
+        ? consumeLeased(c, tierOf(claims.roles), identifier)
+        : opts.rateLimit === "exact"
+          ? consume(c.env, tierOf(claims.roles), identifier)
+          : undefined,
       sessions.live(claims.sid, Date.now(), opts.staleness(c.env)),
     ]);
     if (limit) c.set("rateLimit", limit);
@@ -64,17 +79,21 @@ export function authenticate(opts: {
   });
 }
 
-/** Ordinary authenticated routes: session liveness may be up to SESSION_CACHE_MS old. */
+/**
+ * Ordinary authenticated routes: session liveness may be up to SESSION_CACHE_MS old, and the rate
+ * limit is spent from this isolate's lease (overshoot bounded by one lease: see LeaseBook).
+ */
 export const requireAuth = authenticate({
   staleness: (env) => settingsOf(env).SESSION_CACHE_MS,
-  rateLimit: true,
+  rateLimit: "leased",
   // Ordinary routes need nothing beyond what every role has (defineRoute enforces it), so a
   // stale copy of the roles cannot grant more here, and the Pi stays off this path.
   currentRoles: false,
 });
 
 /**
- * Privileged routes: the session is read from Redis on every request, and roles that may be stale
- * are read again from the bridge (fail closed).
+ * Privileged routes: the session is read from Redis on every request, roles that may be stale
+ * are read again from the bridge (fail closed), and every request is counted in Redis (it shares
+ * the session read's round trip, so exactness costs nothing here).
  */
-export const requireFreshAuth = authenticate({ staleness: () => 0, rateLimit: true, currentRoles: true });
+export const requireFreshAuth = authenticate({ staleness: () => 0, rateLimit: "exact", currentRoles: true });

@@ -19,7 +19,7 @@ const limiters = new Map<string, Ratelimit>();
 
 function limiterFor(env: Env, tier: Tier): Ratelimit {
   const s = settingsOf(env);
-  const limit = LIMIT_OF[tier](s);
+  const limit = limitOf(env, tier);
   const key = `${env.UPSTASH_REDIS_REST_URL}|${tier}|${limit}|${s.RATE_LIMIT_WINDOW_SECONDS}`;
   let limiter = limiters.get(key);
   if (!limiter) {
@@ -39,12 +39,20 @@ function limiterFor(env: Env, tier: Tier): Ratelimit {
 
 export type LimitOutcome = RateLimitState & { success: boolean };
 
+/** The tier's limit per window under these settings. */
+export function limitOf(env: Env, tier: Tier): number {
+  return LIMIT_OF[tier](settingsOf(env));
+}
+
 /**
- * Takes one unit from `identifier`'s window. Redis not answering is a 503 here; callers that
- * may serve without Redis (static public routes) catch it (see README "Rate limits").
+ * Takes `units` (one request's unit, or a lease of several) from `identifier`'s window. The
+ * library admits the whole charge whenever the window was not yet full before it, so a charge
+ * of n units can take the window up to n - 1 past its limit; `remaining` is then clamped to 0.
+ * Redis not answering is a 503 here; callers that may serve without Redis (static public
+ * routes) catch it (see README "Rate limits").
  */
-export async function consume(env: Env, tier: Tier, identifier: string): Promise<LimitOutcome> {
-  const r = await redisOp(() => limiterFor(env, tier).limit(identifier), "Rate limiting");
+export async function consume(env: Env, tier: Tier, identifier: string, units = 1): Promise<LimitOutcome> {
+  const r = await redisOp(() => limiterFor(env, tier).limit(identifier, { rate: units }), "Rate limiting");
   return { success: r.success, limit: r.limit, remaining: Math.max(0, r.remaining), reset: r.reset };
 }
 

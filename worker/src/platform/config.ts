@@ -37,6 +37,12 @@ const settingsSchema = z.object({
   RATE_LIMIT_CHALLENGE: intVar(20, 1, 1_000_000),
   RATE_LIMIT_LOGIN: intVar(10, 1, 1_000_000),
   /**
+   * Units of a user's window an isolate takes at once on ordinary authenticated routes and then
+   * spends without Redis (capped at a tenth of the tier's limit). The window may be overshot by
+   * at most one lease less one unit; 1 counts every request in Redis.
+   */
+  RATE_LIMIT_LEASE: intVar(20, 1, 1_000),
+  /**
    * Failed sign-ins within the window that block the client making them (its IP, an IPv6 /64)
    * for LOGIN_BLOCK_SECONDS: for one address, and (a higher count) for every address. Never the
    * address itself: a wallet signature cannot be guessed, so failures say nothing about its owner.

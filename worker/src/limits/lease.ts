@@ -1,0 +1,141 @@
+import type { LimitOutcome } from "./limiter.ts";
+
+/** Takes `units` from the shared window in one Upstash round trip. */
+export type Charge = (units: number) => Promise<LimitOutcome>;
+
+/** Units this isolate has charged to the window and not yet spent, valid until the window's bucket ends. */
+type Held = { units: number; remaining: number; limit: number; reset: number };
+
+/** A charge on its way to Redis; requests that arrive meanwhile claim its units instead of charging again. */
+type InFlight = { unclaimed: number; startedAt: number; outcome: Promise<LimitOutcome> };
+
+type Account = { held?: Held; inFlight?: InFlight | undefined; last?: { remaining: number; reset: number } };
+
+const MAX_ACCOUNTS = 10_000;
+
+/**
+ * A request that finds a charge in flight waits for it rather than making its own round trip;
+ * one older than this is presumed lost (its request cancelled) and is not joined, so a charge
+ * that never settles cannot hold later requests.
+ */
+const JOIN_FOR_MS = 2_000;
+
+/**
+ * Rate-limit leases: an isolate charges a user's shared window (@upstash/ratelimit, sliding
+ * window) several units at once and serves the next requests from them without Redis.
+ *
+ * Why the limit still holds across isolates: every unit is charged in Redis before it is spent,
+ * and held units expire when the window's bucket they were charged to ends, so no request is
+ * served that the shared counter has not already counted in its bucket. The only excess comes
+ * from the library admitting a whole charge when the window is not yet full: a lease of n units
+ * can take the count to at most limit + n - 1, and every later charge is refused until the
+ * window slides below the limit again. So the overshoot is at most one lease less one unit per
+ * window, however many isolates there are (the lease size is capped at a tenth of the limit).
+ * The cost runs the other way: units one isolate holds are not available to another, so a user
+ * spread over I isolates may be refused up to I x (n - 1) units early. Near the limit the lease
+ * shrinks to what the last charge said remained, so a single isolate is exact.
+ */
+export class LeaseBook {
+  readonly #accounts = new Map<string, Account>();
+
+  /**
+   * One unit for one request: from the units held, else by claiming a unit of a charge already
+   * in flight, else by charging a new lease of up to `size` units (the only path that reaches
+   * Redis, and it issues its command before anything is awaited, so it joins the request's other
+   * Redis commands in one auto-pipelined round trip). `keepAlive` receives a new charge, so that
+   * the request that started it cannot be cancelled under the requests waiting on it.
+   */
+  take(
+    key: string,
+    size: number,
+    charge: Charge,
+    now: number,
+    keepAlive?: (p: Promise<unknown>) => void,
+  ): Promise<LimitOutcome> {
+    const account = this.#account(key);
+    const held = account.held;
+    if (held && held.units > 0 && now < held.reset) {
+      held.units -= 1;
+      return Promise.resolve(served(held, held.units));
+    }
+    const flight = account.inFlight;
+    if (flight && flight.unclaimed > 0 && now - flight.startedAt < JOIN_FOR_MS) {
+      flight.unclaimed -= 1;
+      const after = flight.unclaimed;
+      return flight.outcome.then((o) => (o.success ? { ...o, remaining: o.remaining + after } : o));
+    }
+    return this.#lease(account, leaseSize(account, size, now), charge, now, keepAlive);
+  }
+
+  #lease(
+    account: Account,
+    units: number,
+    charge: Charge,
+    now: number,
+    keepAlive?: (p: Promise<unknown>) => void,
+  ): Promise<LimitOutcome> {
+    const flight: InFlight = { unclaimed: units - 1, startedAt: now, outcome: charge(units) };
+    account.inFlight = flight;
+    const settled = flight.outcome.then(
+      (o) => {
+        if (account.inFlight === flight) account.inFlight = undefined;
+        // A refused charge took nothing: the library checks before it counts.
+        account.last = { remaining: o.success ? o.remaining : 0, reset: o.reset };
+        if (o.success && flight.unclaimed > 0) keep(account, { ...o, units: flight.unclaimed });
+        flight.unclaimed = 0;
+        return o.success ? { ...o, remaining: o.remaining + units - 1 } : o;
+      },
+      (error: unknown) => {
+        if (account.inFlight === flight) account.inFlight = undefined;
+        flight.unclaimed = 0;
+        throw error;
+      },
+    );
+    keepAlive?.(settled.catch(() => undefined));
+    return settled;
+  }
+
+  #account(key: string): Account {
+    let account = this.#accounts.get(key);
+    if (!account) {
+      if (this.#accounts.size >= MAX_ACCOUNTS) {
+        // Oldest first; forgetting held units only refuses early, never serves more.
+        const oldest = this.#accounts.keys().next().value;
+        if (oldest !== undefined) this.#accounts.delete(oldest);
+      }
+      account = {};
+      this.#accounts.set(key, account);
+    }
+    return account;
+  }
+}
+
+/**
+ * The full size, except within a bucket whose last charge left fewer units than that: then only
+ * what it said remained (at least one, to learn when the window frees units again).
+ */
+function leaseSize(account: Account, size: number, now: number): number {
+  const last = account.last;
+  if (!last || last.reset <= now) return size;
+  return Math.max(1, Math.min(size, last.remaining));
+}
+
+/** Units left over after the claims, added to what is held when they belong to the same bucket. */
+function keep(account: Account, lease: Held): void {
+  const held = account.held;
+  if (held && held.reset === lease.reset && held.units > 0) {
+    held.units += lease.units;
+    held.remaining = Math.min(held.remaining, lease.remaining);
+  } else {
+    account.held = lease;
+  }
+}
+
+/**
+ * What a request served from held units reports: the window's remaining count at the last charge
+ * plus the units this isolate still holds, i.e. what this isolate can still serve as far as it
+ * knows. Other isolates' use since that charge is not in it.
+ */
+function served(held: Held, unitsLeft: number): LimitOutcome {
+  return { success: true, limit: held.limit, remaining: held.remaining + unitsLeft, reset: held.reset };
+}
