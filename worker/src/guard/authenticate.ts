@@ -81,7 +81,8 @@ export function authenticate(opts: {
 
 /**
  * Ordinary authenticated routes: session liveness may be up to SESSION_CACHE_MS old, and the rate
- * limit is spent from this isolate's lease (overshoot bounded by one lease: see LeaseBook).
+ * limit is spent from this isolate's lease (never past the limit, at most about a lease per
+ * isolate short of it: see LeaseBook).
  */
 export const requireAuth = authenticate({
   staleness: (env) => settingsOf(env).SESSION_CACHE_MS,

@@ -24,16 +24,19 @@ const JOIN_FOR_MS = 2_000;
  * Rate-limit leases: an isolate charges a user's shared window (@upstash/ratelimit, sliding
  * window) several units at once and serves the next requests from them without Redis.
  *
- * Why the limit still holds across isolates: every unit is charged in Redis before it is spent,
- * and held units expire when the window's bucket they were charged to ends, so no request is
- * served that the shared counter has not already counted in its bucket. The only excess comes
- * from the library admitting a whole charge when the window is not yet full: a lease of n units
- * can take the count to at most limit + n - 1, and every later charge is refused until the
- * window slides below the limit again. So the overshoot is at most one lease less one unit per
- * window, however many isolates there are (the lease size is capped at a tenth of the limit).
- * The cost runs the other way: units one isolate holds are not available to another, so a user
- * spread over I isolates may be refused up to I x (n - 1) units early. Near the limit the lease
- * shrinks to what the last charge said remained, so a single isolate is exact.
+ * Why the limit still holds across isolates: every unit is counted in Redis before it is spent,
+ * and held units expire when the bucket they were charged to ends, so no request is served that
+ * the shared counter has not already counted in its bucket. A lease the window cannot cover in
+ * full is refused whole: the library's script adds the units when the window was not yet full,
+ * but reports the charge as refused when they take it past the limit (remaining below zero), and
+ * then no unit of it is served. So nothing is served beyond what the library's own count allows,
+ * however many isolates share the window (rate-limit-leases tests, one isolate and three).
+ * The cost runs the other way: units one isolate holds are not available to another, and a lease
+ * that did not fit is counted all the same, so a user spread over I isolates may be refused up to
+ * about 2 x I x n units early in a window (n: the lease size, capped at a tenth of the limit):
+ * what the others hold, and one refused lease per isolate, after which that isolate charges one
+ * unit at a time until the bucket ends. Near the limit the lease shrinks to what the last charge
+ * said remained, so a single isolate is exact.
  */
 export class LeaseBook {
   readonly #accounts = new Map<string, Account>();

@@ -8,8 +8,8 @@ import { consume, type LimitOutcome, limitOf, type Tier } from "./limiter.ts";
 const isolateLeases = new LeaseBook();
 
 /**
- * Units per lease: RATE_LIMIT_LEASE, but never more than a tenth of the tier's limit, since a
- * lease less one unit is what the window may be overshot by (see LeaseBook).
+ * Units per lease: RATE_LIMIT_LEASE, but never more than a tenth of the tier's limit, since about
+ * a lease per isolate is what a user may be refused early by (see LeaseBook).
  */
 export function leaseSizeFor(limit: number, configured: number): number {
   return Math.max(1, Math.min(configured, Math.floor(limit / 10)));

@@ -45,10 +45,10 @@ export function limitOf(env: Env, tier: Tier): number {
 }
 
 /**
- * Takes `units` (one request's unit, or a lease of several) from `identifier`'s window. The
- * library admits the whole charge whenever the window was not yet full before it, so a charge
- * of n units can take the window up to n - 1 past its limit; `remaining` is then clamped to 0.
- * Redis not answering is a 503 here; callers that may serve without Redis (static public
+ * Takes `units` (one request's unit, or a lease of several) from `identifier`'s window. A charge
+ * the window cannot cover in full is refused (`success` false), though the library's script has
+ * then added its units already (it checks only that the window was not full before): leases rely
+ * on the refusal, and accept the units lost. Redis not answering is a 503 here; callers that may serve without Redis (static public
  * routes) catch it (see README "Rate limits").
  */
 export async function consume(env: Env, tier: Tier, identifier: string, units = 1): Promise<LimitOutcome> {

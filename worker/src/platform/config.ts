@@ -38,8 +38,9 @@ const settingsSchema = z.object({
   RATE_LIMIT_LOGIN: intVar(10, 1, 1_000_000),
   /**
    * Units of a user's window an isolate takes at once on ordinary authenticated routes and then
-   * spends without Redis (capped at a tenth of the tier's limit). The window may be overshot by
-   * at most one lease less one unit; 1 counts every request in Redis.
+   * spends without Redis (capped at a tenth of the tier's limit). Never serves more than the
+   * limit; a user spread over several isolates may be refused up to about a lease per isolate
+   * early. 1 counts every request in Redis.
    */
   RATE_LIMIT_LEASE: intVar(20, 1, 1_000),
   /**
