@@ -49,10 +49,13 @@ async function postJson<T>(url: string, body: unknown): Promise<T> {
   return (await res.json()) as T;
 }
 
-/** A new user signed in through the first isolate: its access token. */
-async function newUserToken(base: string): Promise<string> {
+/** A user signed in through `base` (a new one unless a key is given): its access token. */
+async function signedIn(base: string, privateKey?: string): Promise<string> {
   const walletUrl = stack.context.walletUrl;
-  const wallet = await postJson<{ privateKey: string; address: string }>(`${walletUrl}/wallets`, {});
+  const wallet = await postJson<{ privateKey: string; address: string }>(
+    privateKey ? `${walletUrl}/wallets/from-key` : `${walletUrl}/wallets`,
+    privateKey ? { privateKey } : {},
+  );
   const { message } = await postJson<{ message: string }>(`${base}/v1/auth/challenge`, {
     address: wallet.address,
   });
@@ -107,7 +110,7 @@ describe("rate-limit leases across isolates", () => {
     for (let attempt = 0; attempt < 3 && !result; attempt++) {
       const first = isolates[0];
       if (!first) throw new Error("no isolate started");
-      const token = await newUserToken(first.url);
+      const token = await signedIn(first.url);
       const start = bucket();
       const run = await hammer(token);
       if (bucket() === start) result = run;
@@ -120,5 +123,23 @@ describe("rate-limit leases across isolates", () => {
     // Held units are spent before an isolate refuses: only a lease that did not fit is lost.
     expect(total).toBeGreaterThanOrEqual(LIMIT - (LEASE - 1));
     expect(result.refusalsAfter).toEqual(isolates.map(() => [429, 429]));
+  });
+
+  it("answers every request that waited on another request's lease (workerd does not cancel it as hung)", async () => {
+    const first = isolates[0];
+    if (!first) throw new Error("no isolate started");
+    // The bootstrap SUPER_ADMIN: the privileged tier, whose limit the test stack keeps out of the way.
+    const token = await signedIn(first.url, stack.context.superAdminPrivateKey);
+    const statuses = new Map<number, number>();
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        for (let i = 0; i < 500; i++) {
+          const res = await fetch(`${first.url}/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+          await res.arrayBuffer();
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        }
+      }),
+    );
+    expect(Object.fromEntries(statuses)).toEqual({ 200: 8000 });
   });
 });

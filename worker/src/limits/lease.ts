@@ -14,11 +14,13 @@ type Account = { held?: Held; inFlight?: InFlight | undefined; last?: { remainin
 const MAX_ACCOUNTS = 10_000;
 
 /**
- * A request that finds a charge in flight waits for it rather than making its own round trip;
- * one older than this is presumed lost (its request cancelled) and is not joined, so a charge
- * that never settles cannot hold later requests.
+ * A request that finds a charge in flight waits for it rather than making its own round trip,
+ * but not longer than this: then it charges on its own, so a charge that never settles (its
+ * request cancelled) cannot hold other requests. A charge older than this is not joined.
  */
 const JOIN_FOR_MS = 2_000;
+
+const TIMED_OUT = Symbol("timed out");
 
 /**
  * Rate-limit leases: an isolate charges a user's shared window (@upstash/ratelimit, sliding
@@ -65,7 +67,10 @@ export class LeaseBook {
     if (flight && flight.unclaimed > 0 && now - flight.startedAt < JOIN_FOR_MS) {
       flight.unclaimed -= 1;
       const after = flight.unclaimed;
-      return flight.outcome.then((o) => (o.success ? { ...o, remaining: o.remaining + after } : o));
+      return awaitFromHere(flight.outcome, JOIN_FOR_MS).then((o) => {
+        if (o === TIMED_OUT) return this.#lease(account, 1, charge, Date.now(), keepAlive);
+        return o.success ? { ...o, remaining: o.remaining + after } : o;
+      });
     }
     return this.#lease(account, leaseSize(account, size, now), charge, now, keepAlive);
   }
@@ -111,6 +116,20 @@ export class LeaseBook {
     }
     return account;
   }
+}
+
+/**
+ * Waits in this request for a promise another request's I/O settles. workerd cancels a request
+ * as hung when it waits on nothing of its own (no I/O, no timer), however soon another request
+ * would have settled the promise: the deadline timer is this request's own pending event, and
+ * the way out if the other request never settles it.
+ */
+function awaitFromHere<T>(shared: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), ms);
+  });
+  return Promise.race([shared, deadline]).finally(() => clearTimeout(timer));
 }
 
 /**
