@@ -12,6 +12,9 @@ import { type LoadResult, percentile } from "./stats.ts";
 // The real app plus routes that differ only in their guard (worker/bench/bench-worker.ts).
 const BENCH_ENTRY = fileURLToPath(import.meta.resolve("@tron-auth/worker/bench-entry"));
 
+const GUARD = "ours: requireAuth (+ leased limit)";
+const HONO_JWK = "hono/jwk (same Ed25519 key)";
+
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
 async function postJson<T>(url: string, body: unknown): Promise<T> {
@@ -66,11 +69,12 @@ async function main(): Promise<void> {
     const routes: [string, string, Record<string, string>][] = [
       ["bare Hono route", "/bench/bare", {}],
       ["ours: token + session (1 s cache)", "/bench/ours-auth", auth],
-      ["ours: requireAuth (+ rate limit)", "/bench/ours", auth],
+      [GUARD, "/bench/ours", auth],
       ["ours: requireFreshAuth (strict)", "/bench/ours-strict", auth],
-      ["hono/jwk (same Ed25519 key)", "/bench/hono-jwk", auth],
+      [HONO_JWK, "/bench/hono-jwk", auth],
     ];
     const upstashPerRequest: Record<string, number> = {};
+    const guardVsHonoJwk: string[] = [];
     for (const connections of [1, 16]) {
       for (const [, path, headers] of routes) await httpLoad(`${base}${path}`, headers, 300, connections);
       // Interleaved rounds, median by throughput: one route never gets all the warm (or noisy) time.
@@ -86,16 +90,22 @@ async function main(): Promise<void> {
           runs.set(name, [...(runs.get(name) ?? []), r]);
         }
       }
+      const medianRate = new Map<string, number>();
       for (const [name, results] of runs) {
         const r =
           [...results].sort((x, y) => x.requests / x.seconds - y.requests / y.seconds)[1] ?? results[0];
         if (!r) continue;
+        medianRate.set(name, r.requests / r.seconds);
         out(
           `  ${name.padEnd(34)} ${String(connections).padStart(5)} ${(r.requests / r.seconds).toFixed(0).padStart(8)} ${r.p50.toFixed(2).padStart(8)} ${r.p99.toFixed(2).padStart(8)}`,
         );
       }
+      const guard = medianRate.get(GUARD);
+      const honoJwk = medianRate.get(HONO_JWK);
+      if (guard && honoJwk) guardVsHonoJwk.push(`${(guard / honoJwk).toFixed(2)}x at ${connections} conn`);
     }
-    out("\n  Upstash requests per authenticated request:");
+    out(`\n  production guard (requireAuth) vs hono/jwk: ${guardVsHonoJwk.join(", ")} (goal >= 1.0x at 16)`);
+    out("\n  Upstash requests per authenticated request (goal <= 0.1 for requireAuth):");
     for (const [name, n] of Object.entries(upstashPerRequest)) out(`    ${name.padEnd(44)} ${n.toFixed(3)}`);
     out(
       `  login end to end (challenge + login, bridge over mTLS): p50 ${percentile(loginLatencies, 50).toFixed(1)} ms, p99 ${percentile(loginLatencies, 99).toFixed(1)} ms (n=40)`,
