@@ -39,10 +39,10 @@ describe("the lockdown freeze, checked again at the bridge", () => {
 
   it("refuses signing while the worker's lockdown freezes it, before the device is touched", async () => {
     await command(LOCKDOWN);
-    const before = w.device().apduCount;
+    const before = w.device().exchangeCount;
     const res = await w.signMsg("frozen?");
     expect([res.status, res.body.code]).toEqual([423, "signing_frozen"]);
-    expect(w.device().apduCount).toBe(before);
+    expect(w.device().exchangeCount).toBe(before);
     await command(["DEL", "ta:lockdown"]);
     expect((await w.signTx(transferHex({ amountSun: 1 }))).status).toBe(200);
   });
@@ -57,13 +57,13 @@ describe("the lockdown freeze, checked again at the bridge", () => {
       .toBe(2);
     await command(LOCKDOWN);
     try {
-      const before = w.device().apduCount;
+      const before = w.device().exchangeCount;
       hold.release();
       expect((await first).status).toBe(200);
       const refused = await second;
       expect([refused.status, refused.body.code]).toEqual([423, "signing_frozen"]);
       // The first one's signature was its last APDU; the second never reached the device.
-      expect(w.device().apduCount).toBe(before);
+      expect(w.device().exchangeCount).toBe(before);
       const denial = (await w.auditEvents()).find((e) => e.type === "wallet_policy_denied");
       expect(denial?.details).toMatchObject({ kind: "message", reason: "lockdown" });
     } finally {
@@ -98,7 +98,7 @@ describe("an unreadable freeze freezes", () => {
   });
 
   it("answers frozen when Upstash does not answer, and when it refuses connections", async () => {
-    const before = w.device().apduCount;
+    const before = w.device().exchangeCount;
     const hung = await w.signTx(transferHex({ amountSun: 1 }));
     expect([hung.status, hung.body.code]).toEqual([423, "signing_frozen"]);
     for (const s of sockets) s.destroy();
@@ -107,6 +107,6 @@ describe("an unreadable freeze freezes", () => {
     await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
     const refused = await w.signMsg("is anyone there?");
     expect([refused.status, refused.body.code]).toEqual([423, "signing_frozen"]);
-    expect(w.device().apduCount).toBe(before);
+    expect(w.device().exchangeCount).toBe(before);
   });
 });

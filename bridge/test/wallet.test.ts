@@ -31,7 +31,7 @@ describe("wallet through the bridge, on the software device with the real hw-app
     const res = await t.call("/internal/v1/wallet", { assertion: signer });
     expect(res.body).toEqual({
       status: "ready",
-      driver: "software",
+      driver: "software-ledger",
       appVersion: "0.5.0",
       address: TEST_ADDRESS,
       pending: 0,
@@ -50,10 +50,10 @@ describe("wallet through the bridge, on the software device with the real hw-app
   it("signs a transaction over 250 bytes (sent in chunks: first, more, last)", async () => {
     const raw = transferHex({ amountSun: 1, memoBytes: 200 });
     expect(raw.length / 2).toBeGreaterThan(250);
-    const before = device().apduCount;
+    const before = device().exchangeCount;
     const res = await signTx(raw);
     expect(res.status).toBe(200);
-    expect(device().apduCount - before).toBeGreaterThanOrEqual(3); // address + at least two sign chunks
+    expect(device().exchangeCount - before).toBeGreaterThanOrEqual(3); // address + at least two sign chunks
     expect(recoverSigner(txIdOf(raw), String(res.body.signature))).toBe(TEST_ADDRESS);
   });
 
@@ -101,7 +101,7 @@ describe("wallet through the bridge, on the software device with the real hw-app
   }
 
   it("refuses by policy before the device is touched: amount cap, unlisted contract, 24-hour cap", async () => {
-    const before = device().apduCount;
+    const before = device().exchangeCount;
     const over = await signTx(transferHex({ amountSun: 5_000_001 }));
     expect([over.status, over.body.code, over.body.reason]).toEqual([
       403,
@@ -110,7 +110,7 @@ describe("wallet through the bridge, on the software device with the real hw-app
     ]);
     const unlisted = await signTx(triggerHex({ contract: newWallet().address }));
     expect([unlisted.status, unlisted.body.reason]).toEqual([403, "contract_not_allowed"]);
-    expect(device().apduCount).toBe(before);
+    expect(device().exchangeCount).toBe(before);
     expect((await signTx(triggerHex({ contract: USDT }))).status).toBe(200);
     // 24-hour cap 8 TRX: 5 more fit after what the tests above signed; the next 5 would cross it.
     expect((await signTx(transferHex({ amountSun: 5_000_000 }))).status).toBe(200);

@@ -12,8 +12,8 @@ type Signed = {
 const node = async <T>(path: string, body: unknown): Promise<T> =>
   (await fetch(`${ctx.walletUrl}${path}`, { method: "POST", body: JSON.stringify(body) })).json<T>();
 const steer = (action: string) => fetch(`${ctx.bridgeControlUrl}/device/${action}`, { method: "POST" });
-const apduCount = async () =>
-  (await (await fetch(`${ctx.bridgeControlUrl}/device`)).json<{ apduCount: number }>()).apduCount;
+const exchangeCount = async () =>
+  (await (await fetch(`${ctx.bridgeControlUrl}/device`)).json<{ exchangeCount: number }>()).exchangeCount;
 const transfer = (amountSun: number, memoBytes?: number) =>
   node<{ rawDataHex: string }>("/build/transfer", { amountSun, ...(memoBytes ? { memoBytes } : {}) }).then(
     (r) => r.rawDataHex,
@@ -40,7 +40,7 @@ describe("wallet signing end to end: workerd -> mTLS -> bridge -> software Ledge
     const res = await call("/v1/wallet", { token: op.accessToken });
     expect(res.body).toEqual({
       status: "ready",
-      driver: "software",
+      driver: "software-ledger",
       appVersion: "0.5.0",
       address: TEST_ADDRESS,
       pending: 0,
@@ -81,14 +81,14 @@ describe("wallet signing end to end: workerd -> mTLS -> bridge -> software Ledge
 
   it("refuses to sign this service's own sign-in challenge for the device's address", async () => {
     const { message } = await challenge(TEST_ADDRESS);
-    const before = await apduCount();
+    const before = await exchangeCount();
     const res = await signMsg(message);
     expect([res.status, res.body.code, res.body.reason]).toEqual([
       403,
       "signing_policy_denied",
       "sign_in_message",
     ]);
-    expect(await apduCount()).toBe(before);
+    expect(await exchangeCount()).toBe(before);
   });
 
   it("serializes two concurrent sign requests", async () => {
@@ -129,7 +129,7 @@ describe("wallet signing end to end: workerd -> mTLS -> bridge -> software Ledge
   });
 
   it("refuses policy denials and the lockdown freeze before the device is touched", async () => {
-    const before = await apduCount();
+    const before = await exchangeCount();
     const over = await signTx({ rawDataHex: await transfer(2_000_000_000) });
     expect([over.status, over.body.code]).toEqual([403, "signing_policy_denied"]);
     const sa = await superAdmin();
@@ -142,7 +142,7 @@ describe("wallet signing end to end: workerd -> mTLS -> bridge -> software Ledge
     } finally {
       await call("/v1/admin/lockdown", { method: "DELETE", token: sa.accessToken });
     }
-    expect(await apduCount()).toBe(before);
+    expect(await exchangeCount()).toBe(before);
     expect((await signMsg("after lockdown")).status).toBe(200);
   });
 
@@ -164,7 +164,7 @@ describe("wallet signing end to end: workerd -> mTLS -> bridge -> software Ledge
         env,
         headers: keyed(),
       });
-    const before = await apduCount();
+    const before = await exchangeCount();
     try {
       await redis(["SET", "ta:lockdown", "not a hash"]); // every HGETALL now fails (WRONGTYPE)
       const unreadable = await sign();
@@ -176,7 +176,7 @@ describe("wallet signing end to end: workerd -> mTLS -> bridge -> software Ledge
     } finally {
       await redis(["DEL", "ta:lockdown"]);
     }
-    expect(await apduCount()).toBe(before);
+    expect(await exchangeCount()).toBe(before);
     expect((await sign()).status).toBe(200);
   });
 });

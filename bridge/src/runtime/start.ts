@@ -16,7 +16,7 @@ import { walletRoutes } from "../routes/wallet.ts";
 import { startBridgeServer } from "../server.ts";
 import { UserAdmin } from "../users/admin.ts";
 import { UserStore } from "../users/store.ts";
-import type { SoftwareTronDevice } from "../wallet/software-device.ts";
+import type { DeviceHolder } from "../wallet/software/device-holder.ts";
 import { reportServedCertificate } from "./certificate-report.ts";
 import { startHealthListener } from "./health-listener.ts";
 import { bridgeProbes } from "./probes.ts";
@@ -35,7 +35,7 @@ export type RunningBridge = {
   /** Re-reads the certificate files; new connections use them, the listener stays up. */
   reloadTls(): Promise<void>;
   /** The software wallet device, when that is the driver: tests steer it (reject, lock, unplug). */
-  softwareDevice?: SoftwareTronDevice;
+  softwareDevice?: DeviceHolder;
   /** Resolves when every signing operation this process started has ended and been stored. */
   settleWallet(): Promise<void>;
   /** One drain of the audit outbox now (it also runs on its interval); 0 without an outbox. */

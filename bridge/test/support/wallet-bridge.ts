@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { SoftwareTronDevice } from "../../src/wallet/software-device.ts";
+import type { DeviceHolder } from "../../src/wallet/software/device-holder.ts";
 import { type CallResult, startTestBridge, type TestBridge } from "./harness.ts";
 import { TEST_MNEMONIC } from "./transactions.ts";
 import { newWallet, type Wallet } from "./wallet.ts";
@@ -14,7 +14,7 @@ export type WalletBridge = {
   t: TestBridge;
   /** The bootstrap SUPER_ADMIN, signed in: may sign. */
   signer: Actor;
-  device(): SoftwareTronDevice;
+  device(): DeviceHolder;
   signTx(rawDataHex: string, o?: SignOptions): Promise<SignResult>;
   signMsg(message: string, o?: SignOptions): Promise<SignResult>;
   /** GET an operation as `as` (default: the signer). */
@@ -31,7 +31,7 @@ export async function startWalletBridge(
   const root = newWallet();
   const t = await startTestBridge({
     NODE_ENV: "test",
-    WALLET_DRIVER: "software",
+    WALLET_DEVICE: "software-ledger",
     SOFTWARE_WALLET_MNEMONIC: TEST_MNEMONIC,
     BOOTSTRAP_SUPER_ADMIN_ADDRESS: [root, ...(o.moreAdmins ?? [])].map((w) => w.address).join(","),
     ...env,

@@ -22,7 +22,7 @@ export async function startBridgeControl(start: () => Promise<RunningBridge>) {
       if (req.method === "GET" && req.url === "/device") {
         res
           .writeHead(200, { "content-type": "application/json" })
-          .end(JSON.stringify({ apduCount: device?.apduCount ?? 0, mode: device?.mode }));
+          .end(JSON.stringify({ exchangeCount: device?.exchangeCount ?? 0, mode: device?.mode }));
         return;
       }
       if (req.method === "POST" && action === "holdNext" && device) {
