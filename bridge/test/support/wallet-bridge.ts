@@ -38,6 +38,13 @@ export async function startWalletBridge(
   });
   const sa = await t.actorFor(root);
   const signer = { sub: sa.id, roles: sa.roles };
+  // A Trezor is found by connect's first enumeration, a moment after start: tests begin once
+  // the device answered (a Ledger answers at once).
+  for (let i = 0; i < 100; i++) {
+    const info = await t.call("/internal/v1/wallet", { assertion: signer });
+    if (info.body.status === "ready") break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const sign = async (route: string, body: Record<string, unknown>, o: SignOptions): Promise<SignResult> => {
     const res = await t.call(`/internal/v1/wallet/${route}`, {
       body: { idempotencyKey: o.key ?? randomUUID(), ...body, ...(o.path ? { path: o.path } : {}) },

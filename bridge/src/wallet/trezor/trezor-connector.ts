@@ -8,8 +8,13 @@ import { tronSignRequest } from "./tron-request.ts";
 export type TrezorTransport = "NodeUsbTransport" | "UdpTransport";
 
 const CAPABILITY_TRON = "Capability_Tron";
+/** connect reads BIP-32 paths with their "m/" (the bridge's settings may leave it out). */
+const withRoot = (path: string) => (path.startsWith("m/") ? path : `m/${path}`);
 /** How long an open waits for the first enumeration to report a device. */
 const FIND_MS = 5_000;
+/** How long a cancelled call may take to end before connect is restarted. */
+const CANCEL_GRACE_MS = 1_500;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * A Trezor behind the device interface, over @trezor/connect. Connect is one object per process,
@@ -90,7 +95,7 @@ export class TrezorConnector implements DeviceConnector {
 
   async #waitForDevice(): Promise<void> {
     const until = Date.now() + FIND_MS;
-    while (!this.#present && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    while (!this.#present && Date.now() < until) await sleep(100);
     if (!this.#present) throw new DeviceFault("disconnected", "no Trezor connected");
   }
 
@@ -103,14 +108,18 @@ export class TrezorConnector implements DeviceConnector {
   }
 
   #session(api: TrezorConnect): DeviceSession {
-    let busy = false;
-    const call = async <T>(run: () => Promise<Answer<T>>): Promise<T> => {
-      busy = true;
-      try {
-        return await this.#call(run);
-      } finally {
-        busy = false;
-      }
+    let inflight: Promise<unknown> | undefined;
+    const call = <T>(run: () => Promise<Answer<T>>): Promise<T> => {
+      const running = this.#call(run);
+      const settled = running.then(
+        () => undefined,
+        () => undefined,
+      );
+      inflight = settled;
+      void settled.then(() => {
+        if (inflight === settled) inflight = undefined;
+      });
+      return running;
     };
     return {
       driver: this.driver,
@@ -122,10 +131,11 @@ export class TrezorConnector implements DeviceConnector {
           throw new DeviceFault("app_not_open", "this Trezor firmware cannot sign TRON");
         return `${f.major_version}.${f.minor_version}.${f.patch_version}`;
       },
-      address: async (path) => (await call(() => api.tronGetAddress({ path, showOnTrezor: false }))).address,
+      address: async (path) =>
+        (await call(() => api.tronGetAddress({ path: withRoot(path), showOnTrezor: false }))).address,
       signTransaction: async (path, tx, rawDataHex) => {
         // Built (and refused) before the device sees anything.
-        const request = tronSignRequest(path, tx, rawDataHex);
+        const request = tronSignRequest(withRoot(path), tx, rawDataHex);
         const { signature } = await call(() => api.tronSignTransaction(request));
         return signature.replace(/^0x/, "");
       },
@@ -133,9 +143,21 @@ export class TrezorConnector implements DeviceConnector {
         throw new DeviceFault("app_not_open", "Trezor does not sign TRON messages");
       },
       close: async () => {
-        // A call still waiting for the person (the confirmation timed out) is cancelled.
-        if (busy) api.cancel("closed by the bridge");
-        this.#log.debug("trezor session closed");
+        const running = inflight;
+        if (!running) return;
+        // A call still waiting for the person (the confirmation timed out) is cancelled. Over a
+        // transport that cannot tell a silent device from a slow one (UDP), a call that does not
+        // end on cancel is stuck on a lost message: connect is restarted, as a Ledger transport
+        // is reopened, so the next operation starts clean.
+        api.cancel("closed by the bridge");
+        const settled = await Promise.race([
+          running.then(() => true),
+          sleep(CANCEL_GRACE_MS).then(() => false),
+        ]);
+        if (!settled) {
+          this.#log.warn("trezor call did not end on cancel; restarting @trezor/connect");
+          await this.close();
+        }
       },
     };
   }
