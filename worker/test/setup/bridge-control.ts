@@ -2,6 +2,15 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { RunningBridge } from "@tron-auth/bridge/runtime";
 
+const SOFTWARE_DEVICE_URL = /^\/use\/(software-ledger|software-trezor)$/;
+/**
+ * A Trezor over UDP cannot tell a pulled cable from a slow one for ~4 s (connect's pings): its
+ * confirmations time out within the bridge's 3 s wait, so a test sees the outcome, not a 202.
+ */
+const DEVICE_ENV: Record<string, Record<string, string>> = {
+  "software-ledger": {},
+  "software-trezor": { WALLET_CONFIRM_TIMEOUT_SECONDS: "2" },
+};
 const DEVICE_ACTIONS = new Set(["rejectNext", "lock", "closeApp", "openApp", "disconnect", "reattach"]);
 type DeviceAction = "rejectNext" | "lock" | "closeApp" | "openApp" | "disconnect" | "reattach";
 type Hold = ReturnType<NonNullable<RunningBridge["softwareDevice"]>["holdNext"]>;
@@ -10,10 +19,13 @@ type Hold = ReturnType<NonNullable<RunningBridge["softwareDevice"]>["holdNext"]>
  * Owns the test bridge and lets tests inside workerd stop and restart it over loopback HTTP
  * (POST /stop, POST /start), to show what the worker does while the Pi is away, and steers its
  * software wallet (POST /device/rejectNext|lock|closeApp|openApp|disconnect|reattach; GET /device;
- * POST /device/holdNext makes the next confirmation wait for POST /device/release).
+ * POST /device/holdNext makes the next confirmation wait for POST /device/release). POST
+ * /use/software-trezor (or software-ledger) restarts the bridge with that software device, so the
+ * end-to-end wallet tests run against both.
  */
-export async function startBridgeControl(start: () => Promise<RunningBridge>) {
+export async function startBridgeControl(start: (env?: Record<string, string>) => Promise<RunningBridge>) {
   let bridge: RunningBridge | undefined = await start();
+  let env: Record<string, string> = {};
   let hold: Hold | undefined;
   const server = createServer(async (req, res) => {
     try {
@@ -37,7 +49,13 @@ export async function startBridgeControl(start: () => Promise<RunningBridge>) {
         await bridge?.stop();
         bridge = undefined;
       } else if (req.method === "POST" && req.url === "/start") {
-        bridge ??= await start();
+        bridge ??= await start(env);
+      } else if (req.method === "POST" && SOFTWARE_DEVICE_URL.test(req.url ?? "")) {
+        const device = SOFTWARE_DEVICE_URL.exec(req.url ?? "")?.[1] ?? "software-ledger";
+        await bridge?.stop();
+        bridge = undefined;
+        env = { WALLET_DEVICE: device, ...DEVICE_ENV[device] };
+        bridge = await start(env);
       } else {
         res.writeHead(404).end();
         return;

@@ -71,12 +71,12 @@ export async function startEdgeStack(): Promise<EdgeStack> {
     AUDIT_OUTBOX_POLL_MS: "200",
     // The software Ledger (tests only): the real hw-app-trx client over APDUs, steerable.
     NODE_ENV: "test",
-    WALLET_DRIVER: "software",
+    WALLET_DEVICE: "software-ledger",
     SOFTWARE_WALLET_MNEMONIC: TEST_MNEMONIC,
     WALLET_ALLOWED_CONTRACTS: USDT,
   });
-  const bridge = await startBridgeControl(() =>
-    startBridge(loadBridgeConfig(prepared.env), createLogger({ level: "warn" })),
+  const bridge = await startBridgeControl((env = {}) =>
+    startBridge(loadBridgeConfig({ ...prepared.env, ...env }), createLogger({ level: "warn" })),
   );
   const foreignCa = await createCa({ commonName: "someone else's CA" });
   const foreignClient = await issueClientCert(foreignCa, { commonName: CLIENT_COMMON_NAME });

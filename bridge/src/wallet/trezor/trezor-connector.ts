@@ -30,6 +30,8 @@ export class TrezorConnector implements DeviceConnector {
   #present = false;
   #events: { attached(): void; detached(): void } | undefined;
   #prompts: Prompts = { pin: false, passphrase: false };
+  /** A cancelled call still ending (or connect restarting after it): the next open waits for it. */
+  #settling: Promise<void> | undefined;
 
   constructor(o: { driver: string; transport: TrezorTransport; log: Logger }) {
     this.driver = o.driver;
@@ -43,6 +45,7 @@ export class TrezorConnector implements DeviceConnector {
   }
 
   async open(): Promise<DeviceSession> {
+    await this.#settling;
     const api = await this.#connect();
     if (!this.#present) await this.#waitForDevice();
     return this.#session(api);
@@ -149,15 +152,16 @@ export class TrezorConnector implements DeviceConnector {
         // transport that cannot tell a silent device from a slow one (UDP), a call that does not
         // end on cancel is stuck on a lost message: connect is restarted, as a Ledger transport
         // is reopened, so the next operation starts clean.
+        // The caller has its answer already (the timeout); the next open waits for this.
         api.cancel("closed by the bridge");
-        const settled = await Promise.race([
+        this.#settling = Promise.race([
           running.then(() => true),
           sleep(CANCEL_GRACE_MS).then(() => false),
-        ]);
-        if (!settled) {
+        ]).then(async (settled) => {
+          if (settled) return;
           this.#log.warn("trezor call did not end on cancel; restarting @trezor/connect");
           await this.close();
-        }
+        });
       },
     };
   }
