@@ -1,8 +1,18 @@
 import { defineConfig } from "vitest/config";
 
-// One run covers every workspace; each has its own config (the worker's runs inside workerd).
+// One run covers every workspace; each has its own config. The worker's tests run inside workerd
+// on the whole local stack, so their project is defined by the stack (stack/worker-tests).
 export default defineConfig({
   test: {
-    projects: ["shared", "infra", "bridge", "worker", "scripts"],
+    projects: [
+      "shared",
+      "pki",
+      "launchers",
+      "upstash-rest",
+      "bridge",
+      "stack/worker-tests",
+      "stack",
+      "scripts",
+    ],
   },
 });

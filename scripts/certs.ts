@@ -6,7 +6,7 @@ import { X509Certificate } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { createCa, issueClientCert, issueServerCert } from "@tron-auth/infra/pki";
+import { createCa, issueClientCert, issueServerCert } from "@tron-auth/pki";
 
 const USAGE = `usage:
   npm run certs -- init --out <dir> --san <dns-or-ip> [--san ...] [--client-name worker] [--days N] [--force]

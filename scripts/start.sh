@@ -6,4 +6,4 @@ cd "$root"
 # shellcheck source=scripts/toolchain.sh
 source "$root/scripts/toolchain.sh"
 ensure_local_stack_tools
-exec node --disable-warning=ExperimentalWarning worker/dev/start.ts "$@"
+exec node --disable-warning=ExperimentalWarning stack/src/start.ts "$@"

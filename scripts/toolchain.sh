@@ -40,11 +40,11 @@ ensure_redis() {
 }
 
 # FerretDB (SQLite backend) is our MongoDB-wire server for tests and local runs: no MongoDB server
-# package exists in Debian or on npm. infra/ferretdb/ is a small Go program embedding FerretDB's
+# package exists in Debian or on npm. launchers/ferretdb/ is a small Go program embedding FerretDB's
 # library, pinned by its go.sum; it is built once from the Go module proxy and cached in .cache/bin.
 ensure_ferretdb() {
   local bin="$root/.cache/bin/ferretdb-local"
-  local src="$root/infra/ferretdb"
+  local src="$root/launchers/ferretdb"
   if [ -x "$bin" ] && [ "$bin" -nt "$src/go.sum" ] && [ "$bin" -nt "$src/main.go" ]; then return 0; fi
   command -v go >/dev/null || ensure_apt_packages golang-go
   log "building FerretDB $FERRETDB_VERSION (embedded) from the Go module proxy; cached in .cache/bin"

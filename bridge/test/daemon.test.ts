@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { issueServerCert } from "@tron-auth/infra/pki";
+import { issueServerCert } from "@tron-auth/pki";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { makeSigningKey, signAssertion } from "./support/assertions.ts";
 import { spawnDaemon } from "./support/daemon.ts";

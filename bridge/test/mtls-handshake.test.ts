@@ -1,5 +1,5 @@
 import { connect, type SecureVersion } from "node:tls";
-import { createCa, issueClientCert } from "@tron-auth/infra/pki";
+import { createCa, issueClientCert } from "@tron-auth/pki";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Pem, startTestBridge, type TestBridge } from "./support/harness.ts";
 

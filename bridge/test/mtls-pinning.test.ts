@@ -1,4 +1,4 @@
-import { createCa, issueClientCert, issueServerCert } from "@tron-auth/infra/pki";
+import { createCa, issueClientCert, issueServerCert } from "@tron-auth/pki";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
 import { type BridgeServer, startBridgeServer } from "../src/server.ts";

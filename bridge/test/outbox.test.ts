@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { startRedisServer } from "@tron-auth/infra/redis-server";
-import { startUpstashRest } from "@tron-auth/infra/upstash-rest";
+import { startRedisServer } from "@tron-auth/launchers/redis-server";
 import { AUDIT_OUTBOX_FIELD, AUDIT_OUTBOX_GROUP, AUDIT_OUTBOX_STREAM } from "@tron-auth/shared/protocol";
+import { startUpstashRest } from "@tron-auth/upstash-rest";
 import { Redis } from "@upstash/redis";
 import { UnsecuredJWT } from "jose";
 import { pino } from "pino";

@@ -1,4 +1,4 @@
-import { createCa, issueServerCert } from "@tron-auth/infra/pki";
+import { createCa, issueServerCert } from "@tron-auth/pki";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CERTIFICATE_REFUSED } from "../src/runtime/certificate-report.ts";
 import { checkServedCertificate } from "../src/tls/served-certificate.ts";

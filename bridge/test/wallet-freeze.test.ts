@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from "node:net";
-import { startRedisServer } from "@tron-auth/infra/redis-server";
-import { startUpstashRest } from "@tron-auth/infra/upstash-rest";
+import { startRedisServer } from "@tron-auth/launchers/redis-server";
+import { startUpstashRest } from "@tron-auth/upstash-rest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SOFTWARE_DEVICES } from "./support/devices.ts";
 import { transferHex } from "./support/transactions.ts";

@@ -156,6 +156,22 @@ describe("docker/compose.yaml", () => {
 describe("docker/Dockerfile", () => {
   const steps = dockerfile();
   const runtime = steps.filter((s) => s.stage === "bridge");
+  const copiedInBuild = steps
+    .filter((s) => s.stage === "build" && s.instruction === "COPY")
+    .map((s) => s.args.split(/\s+/)[0] ?? "");
+
+  it("copies the manifest of every workspace that package-lock.json records", () => {
+    const { workspaces } = JSON.parse(read("package.json")) as { workspaces: string[] };
+    for (const folder of workspaces) expect(copiedInBuild).toContain(`${folder}/package.json`);
+  });
+
+  it("runs the Upstash REST server from a file that exists and that the build stage copied", () => {
+    const stage = steps.filter((s) => s.stage === "upstash-rest");
+    const cmd = JSON.parse(stage.find((s) => s.instruction === "CMD")?.args ?? "[]") as string[];
+    const main = cmd.at(-1) ?? "";
+    expect(existsSync(join(ROOT, main))).toBe(true);
+    expect(copiedInBuild.filter((source) => main.startsWith(`${source}/`))).toHaveLength(1);
+  });
 
   it("copies only paths that exist in the repository", () => {
     for (const step of steps.filter((s) => s.instruction === "COPY" && !s.args.includes("--from"))) {

@@ -1,4 +1,4 @@
-import { startMongoWire } from "@tron-auth/infra/mongo-wire";
+import { startMongoWire } from "@tron-auth/launchers/mongo-wire";
 import type { TestProject } from "vitest/node";
 
 declare module "vitest" {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createCa, issueClientCert, issueServerCert } from "@tron-auth/infra/pki";
+import { createCa, issueClientCert, issueServerCert } from "@tron-auth/pki";
 import { jwksOf, makeSigningKey } from "./assertions.ts";
 import { SIWT } from "./wallet.ts";
 

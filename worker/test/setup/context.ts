@@ -1,4 +1,4 @@
-// What the global setup (Node side) hands to the Miniflare options and to tests (workerd side).
+// What the stack's global setup (stack/worker-tests) hands to Miniflare and to the tests in workerd.
 export type WorkerTestContext = {
   upstashUrl: string;
   upstashToken: string;

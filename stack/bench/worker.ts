@@ -1,0 +1,163 @@
+/**
+ * `npm run bench -- worker`: numbers, not assertions. One workerd (Miniflare) runs the worker with
+ * its real bindings: Upstash REST over redis-server, and the bridge over mTLS with FerretDB.
+ */
+import { fileURLToPath } from "node:url";
+import { startWorkerd } from "../src/workerd.ts";
+import { testWorkerBindings } from "../worker-tests/bindings.ts";
+import { startWorkerTestStack } from "../worker-tests/test-stack.ts";
+import { httpLoad } from "./http-load.ts";
+import { type LoadResult, percentile } from "./stats.ts";
+
+// The real app plus routes that differ only in their guard (worker/bench/bench-worker.ts).
+const BENCH_ENTRY = fileURLToPath(import.meta.resolve("@tron-auth/worker/bench-entry"));
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+async function postJson<T>(url: string, body: unknown): Promise<T> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function main(): Promise<void> {
+  out("worker benchmark (workerd via Miniflare, real Upstash REST and mTLS bridge)");
+  const stack = await startWorkerTestStack();
+  const ctx = stack.context;
+  const worker = await startWorkerd({
+    entry: BENCH_ENTRY,
+    port: 0,
+    ...testWorkerBindings(ctx, ctx.countingUpstashUrl),
+  });
+  try {
+    const base = worker.url;
+    const wallet = await postJson<{ privateKey: string; address: string }>(`${ctx.walletUrl}/wallets`, {});
+
+    const loginLatencies: number[] = [];
+    let accessToken = "";
+    for (let i = 0; i < 40; i++) {
+      const t0 = performance.now();
+      const { message } = await postJson<{ message: string }>(`${base}/v1/auth/challenge`, {
+        address: wallet.address,
+      });
+      const signedAt = performance.now();
+      // The wallet's signing time is the user's device, not the service: excluded.
+      const { signature } = await postJson<{ signature: string }>(`${ctx.walletUrl}/sign`, {
+        message,
+        privateKey: wallet.privateKey,
+      });
+      const t1 = performance.now();
+      ({ accessToken } = await postJson<{ accessToken: string }>(`${base}/v1/auth/login`, {
+        message,
+        signature,
+      }));
+      loginLatencies.push(signedAt - t0 + (performance.now() - t1));
+    }
+    loginLatencies.sort((a, b) => a - b);
+
+    const auth = { authorization: `Bearer ${accessToken}` };
+    out(
+      `\n  ${"route".padEnd(34)} ${"conns".padStart(5)} ${"req/s".padStart(8)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)}`,
+    );
+    const routes: [string, string, Record<string, string>][] = [
+      ["bare Hono route", "/bench/bare", {}],
+      ["ours: token + session (1 s cache)", "/bench/ours-auth", auth],
+      ["ours: requireAuth (+ rate limit)", "/bench/ours", auth],
+      ["ours: requireFreshAuth (strict)", "/bench/ours-strict", auth],
+      ["hono/jwk (same Ed25519 key)", "/bench/hono-jwk", auth],
+    ];
+    const upstashPerRequest: Record<string, number> = {};
+    for (const connections of [1, 16]) {
+      for (const [, path, headers] of routes) await httpLoad(`${base}${path}`, headers, 300, connections);
+      // Interleaved rounds, median by throughput: one route never gets all the warm (or noisy) time.
+      const runs = new Map<string, LoadResult[]>();
+      for (let round = 0; round < 3; round++) {
+        for (const [name, path, headers] of routes) {
+          const before = totalRequests(stack.countingStats);
+          const total = connections === 1 ? 1_000 : 3_000;
+          const r = await httpLoad(`${base}${path}`, headers, total, connections);
+          if (path.startsWith("/bench/ours"))
+            upstashPerRequest[`${name}, ${connections} conn`] =
+              (totalRequests(stack.countingStats) - before) / total;
+          runs.set(name, [...(runs.get(name) ?? []), r]);
+        }
+      }
+      for (const [name, results] of runs) {
+        const r =
+          [...results].sort((x, y) => x.requests / x.seconds - y.requests / y.seconds)[1] ?? results[0];
+        if (!r) continue;
+        out(
+          `  ${name.padEnd(34)} ${String(connections).padStart(5)} ${(r.requests / r.seconds).toFixed(0).padStart(8)} ${r.p50.toFixed(2).padStart(8)} ${r.p99.toFixed(2).padStart(8)}`,
+        );
+      }
+    }
+    out("\n  Upstash requests per authenticated request:");
+    for (const [name, n] of Object.entries(upstashPerRequest)) out(`    ${name.padEnd(44)} ${n.toFixed(3)}`);
+    out(
+      `  login end to end (challenge + login, bridge over mTLS): p50 ${percentile(loginLatencies, 50).toFixed(1)} ms, p99 ${percentile(loginLatencies, 99).toFixed(1)} ms (n=40)`,
+    );
+    await signingLines(base, ctx.walletUrl, ctx.superAdminPrivateKey);
+  } finally {
+    await worker.stop();
+    await stack.stop();
+  }
+}
+
+/** Signing through the whole chain: edge, mTLS, bridge, policy, software Ledger (hw-app-trx). */
+async function signingLines(base: string, walletUrl: string, superAdminKey: string): Promise<void> {
+  const wallet = await postJson<{ privateKey: string; address: string }>(`${walletUrl}/wallets/from-key`, {
+    privateKey: superAdminKey,
+  });
+  const { message } = await postJson<{ message: string }>(`${base}/v1/auth/challenge`, {
+    address: wallet.address,
+  });
+  const { signature } = await postJson<{ signature: string }>(`${walletUrl}/sign`, {
+    message,
+    privateKey: wallet.privateKey,
+  });
+  const { accessToken } = await postJson<{ accessToken: string }>(`${base}/v1/auth/login`, {
+    message,
+    signature,
+  });
+  const { rawDataHex } = await postJson<{ rawDataHex: string }>(`${walletUrl}/build/transfer`, {
+    amountSun: 1,
+    memoBytes: 200,
+  });
+  const cases: [string, string, unknown][] = [
+    ["sign-message", "/v1/wallet/sign-message", { message: "bench" }],
+    ["sign-transaction (335 bytes, 2 chunks)", "/v1/wallet/sign-transaction", { rawDataHex }],
+  ];
+  for (const [name, path, body] of cases) {
+    const latencies: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const t0 = performance.now();
+      const res = await fetch(`${base}${path}`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${accessToken}`,
+          "content-type": "application/json",
+          "idempotency-key": crypto.randomUUID(),
+        },
+        body: JSON.stringify(body),
+      });
+      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+      latencies.push(performance.now() - t0);
+    }
+    latencies.sort((a, b) => a - b);
+    out(
+      `  ${name} end to end: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms (n=30)`,
+    );
+  }
+}
+
+function totalRequests(stats: Map<string, number>): number {
+  let n = 0;
+  for (const v of stats.values()) n += v;
+  return n;
+}
+
+await main();

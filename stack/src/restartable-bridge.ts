@@ -1,0 +1,41 @@
+import type { BridgeEnv } from "@tron-auth/bridge/config-schema";
+import { createLogger } from "@tron-auth/bridge/log";
+import { type RunningBridge, startBridge } from "@tron-auth/bridge/runtime";
+
+export type RestartableBridge = {
+  /** host:port of the mTLS listener; the same after a restart, so the worker's binding holds. */
+  address: string;
+  port: number;
+  url: string;
+  healthUrl: string;
+  /** The bridge while it runs (tests steer its software wallet through it). */
+  running(): RunningBridge | undefined;
+  /** Brings a stopped bridge back on the same port and database; nothing if it runs. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+/**
+ * The bridge in this process, stoppable and startable again, so tests can show what the worker
+ * does while the Pi is away. `config.BRIDGE_PORT` must be a fixed port for that.
+ */
+export async function startRestartableBridge(config: BridgeEnv): Promise<RestartableBridge> {
+  if (config.BRIDGE_PORT === 0) throw new Error("a restartable bridge needs a fixed BRIDGE_PORT");
+  const launch = () => startBridge(config, createLogger({ level: config.LOG_LEVEL }));
+  let bridge: RunningBridge | undefined = await launch();
+  return {
+    address: `${config.BRIDGE_HOST}:${config.BRIDGE_PORT}`,
+    port: config.BRIDGE_PORT,
+    url: bridge.url,
+    healthUrl: bridge.healthUrl,
+    running: () => bridge,
+    start: async () => {
+      bridge ??= await launch();
+    },
+    stop: async () => {
+      const current = bridge;
+      bridge = undefined;
+      await current?.stop();
+    },
+  };
+}
