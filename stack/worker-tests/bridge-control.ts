@@ -50,7 +50,10 @@ export async function startBridgeControl(bridge: RestartableBridge) {
       } else if (req.method === "POST" && req.url === "/start") {
         await bridge.start();
       } else if (req.method === "POST" && SOFTWARE_DEVICE_URL.test(req.url ?? "")) {
-        const device = SOFTWARE_DEVICE_URL.exec(req.url ?? "")?.[1] === "software-trezor" ? "software-trezor" : "software-ledger";
+        const device =
+          SOFTWARE_DEVICE_URL.exec(req.url ?? "")?.[1] === "software-trezor"
+            ? "software-trezor"
+            : "software-ledger";
         await bridge.use({ WALLET_DEVICE: device, ...DEVICE_ENV[device] });
       } else {
         res.writeHead(404).end();

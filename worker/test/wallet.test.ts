@@ -1,4 +1,3 @@
-import { SOFTWARE_DEVICES } from "@tron-auth/bridge/testing/devices";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actorWithRole, call, challenge, ctx, superAdmin, type TokenPair } from "./support/edge.ts";
 import { rewriteSessionAsWorker, sidOf } from "./support/redis.ts";
@@ -38,7 +37,7 @@ beforeAll(async () => {
   admin = (await actorWithRole("ADMIN")).pair;
 });
 
-describe.each(SOFTWARE_DEVICES)("wallet signing end to end: workerd -> mTLS -> bridge -> $device", (d) => {
+describe.each(ctx.softwareDevices)("wallet signing end to end: workerd -> mTLS -> bridge -> $device", (d) => {
   /** Something the device signs, whatever it is: a message where it can, else a transfer. */
   const signSomething = async (token = admin.accessToken) =>
     d.signsMessages ? signMsg("something", token) : signTx({ rawDataHex: await transfer(1) }, token);
