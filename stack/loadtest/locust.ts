@@ -34,7 +34,7 @@ function python(args: string[], logPath: string, env: Record<string, string> = {
 
 export type LocustRun = { host: string; planPath: string; outDir: string; users: number; seconds: number };
 
-/** Locust headless for `seconds`; its CSV files land in outDir as locust_*.csv. */
+/** Locust headless for `seconds`; its CSV files land in outDir as locust_*.csv, its final stats in locust.json. */
 export function runLocust(run: LocustRun): Promise<number> {
   return python(
     [
@@ -55,6 +55,10 @@ export function runLocust(run: LocustRun): Promise<number> {
       "--csv",
       join(run.outDir, "locust"),
       "--csv-full-history",
+      // The CSV files are rewritten once a second while running; this is the final count.
+      // (Locust appends ".json" to the name.)
+      "--json-file",
+      join(run.outDir, "locust"),
       "--only-summary",
       "--stop-timeout",
       "5",

@@ -106,14 +106,14 @@ def on_quitting(**_):
 
 
 def pool(kind):
-    """Each simulated client takes one identity of its kind, never shared with another client."""
-    identities = iter(PLAN["clients"][kind])
+    """Each simulated client takes one identity of its kind (never shared) and its place in line."""
+    identities = iter(enumerate(PLAN["clients"][kind]))
 
     def take():
-        identity = next(identities, None)
-        if identity is None:
+        taken = next(identities, None)
+        if taken is None:
             raise StopUser(f"the plan has no more {kind} clients")
-        return identity
+        return taken
 
     return take
 
@@ -125,11 +125,12 @@ class Client(FastHttpUser):
     kind = ""
 
     def on_start(self):
-        self.who = self.take()
+        index, self.who = self.take()
         self.access = self.who.get("accessToken")
         self.refresh_token = self.who.get("refreshToken")
-        # Clients start at different points of the cycle, so their sign-ins and refreshes spread.
-        self.step = random.randrange(len(self.cycle))
+        # Clients start evenly spread over the cycle, so their sign-ins and refreshes spread, and
+        # the first client of each kind starts with its cycle's first action.
+        self.step = index * len(self.cycle) // len(PLAN["clients"][self.kind])
 
     @task
     def next_action(self):

@@ -44,22 +44,25 @@ const CHARGES: Record<Action, (roleTier: Tier) => Tier[]> = {
   challenge: () => ["public", "challenge"],
 };
 
-/** Ten actions: seven profile reads, one refresh, two session lists. */
-const BLOCK: Action[] = ["me", "me", "me", "me", "refresh", "sessions", "me", "me", "me", "sessions"];
+const repeat = (action: Action, n: number): Action[] => Array.from({ length: n }, () => action);
+
+/** Twenty actions: seventeen profile reads, two session lists, one refresh. */
+const BLOCK: Action[] = [...repeat("me", 9), "refresh", "sessions", ...repeat("me", 8), "sessions"];
 
 /**
- * Fixed cycles: a member reads its profile and sessions, refreshes every tenth action and signs in
- * afresh once per cycle (60 actions, 61 requests); an admin alternates the admin reads with /v1/me;
- * the flood client only asks for challenges.
+ * Fixed cycles, in the proportions an auth edge sees: mostly authenticated reads. A member reads
+ * its profile and sessions, refreshes every twentieth action and signs in afresh once per cycle
+ * (60 actions, 61 requests); an admin alternates the admin reads with /v1/me; the flood client
+ * only asks for challenges. Each refresh and sign-in also becomes an audit event at the bridge.
  */
 export const CYCLES: Record<Kind, Action[]> = {
-  member: ["sign-in", ...BLOCK.slice(1), ...Array.from({ length: 5 }, () => BLOCK).flat()],
+  member: ["sign-in", ...BLOCK.slice(1), ...BLOCK, ...BLOCK],
   admin: ["users", "me", "audit", "me", "user", "me"],
   flood: ["challenge"],
 };
 
 /** Actions per second per client (Locust's constant_throughput: a client never runs faster). */
-export const PACE: Record<Kind, number> = { member: 3.5, admin: 2, flood: 10 };
+export const PACE: Record<Kind, number> = { member: 3.5, admin: 1, flood: 20 };
 
 const ROLE_TIER: Record<Kind, Tier> = { member: "user", admin: "privileged", flood: "public" };
 

@@ -20,7 +20,8 @@ import { provisionClients } from "./provision.ts";
 import { summarize, table } from "./report.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-const ARTIFACT = /^(locust.*\.(csv|log)|outcomes\.json|timeline\.csv|summary\.json|plot\.log|plan\.json)$/;
+const ARTIFACT =
+  /^(locust.*\.(csv|log|json)|outcomes\.json|timeline\.csv|summary\.json|plot\.log|plan\.json)$/;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 const { values: args } = parseArgs({
@@ -38,9 +39,9 @@ if (!Number.isInteger(seconds) || seconds < 1 || !Number.isInteger(users) || use
   process.exit(2);
 }
 
-/** One flood client, about one admin in twenty, the rest members. */
+/** One flood client, about one admin in fifty (at least one), the rest members. */
 function counts(total: number): Record<Kind, number> {
-  const admin = Math.max(1, Math.round(total / 20));
+  const admin = Math.max(1, Math.round(total / 50));
   return { member: total - admin - 1, admin, flood: 1 };
 }
 
