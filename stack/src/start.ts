@@ -65,12 +65,15 @@ async function main(): Promise<void> {
   log("starting the local stack (first run makes certificates and keys in .dev/)");
   const secrets = await keptSecrets(dir);
   // Development defaults: the software wallet, and the worker in workerd with its mTLS binding.
+  // WALLET_DEVICE picks the device (software-ledger by default, software-trezor, or a real one).
+  const device = process.env.WALLET_DEVICE ?? "software-ledger";
+  log(`wallet device ${device}`);
   const stack = await startStack({
     secrets,
     dir,
     identity: DEV_IDENTITY,
     ports: ports(),
-    bridgeEnv: { NODE_ENV: "development" },
+    bridgeEnv: { NODE_ENV: "development", WALLET_DEVICE: device },
     workerEntry: WORKER_ENTRY,
     forwarder: true,
     log,
