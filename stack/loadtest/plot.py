@@ -40,10 +40,11 @@ def main(timeline_csv, out_png, title):
         bottom.plot(t, column(name), label=name.replace("_ms", ""), color=color)
     bottom.axhline(P95_TARGET_MS, color="tab:purple", linestyle=":", label=f"p95 target {P95_TARGET_MS} ms")
     bottom.axhline(P99_TARGET_MS, color="tab:red", linestyle=":", label=f"p99 target {P99_TARGET_MS} ms")
+    # Log scale: the targets (tens of ms) and an overloaded run (seconds) both stay readable.
+    bottom.set_yscale("log")
     bottom.set_ylabel("latency, ms (each second's requests)")
     bottom.set_xlabel("seconds since the start")
-    bottom.set_ylim(bottom=0)
-    bottom.legend(loc="upper right", fontsize=8)
+    bottom.legend(loc="best", fontsize=8)
     bottom.grid(alpha=0.3)
 
     fig.savefig(out_png, dpi=110)
