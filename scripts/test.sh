@@ -7,4 +7,6 @@ cd "$root"
 # shellcheck source=scripts/toolchain.sh
 source "$root/scripts/toolchain.sh"
 ensure_local_stack_tools
+# The load test's smoke run (stack/test/loadtest.test.ts) needs Locust.
+ensure_loadtest_python
 exec node --disable-warning=ExperimentalWarning scripts/run-tests.ts "$@"

@@ -80,6 +80,25 @@ first_run_notice() {
   log "with Go, and runs npm install. Later runs start in seconds."
 }
 
+# The load test (`npm run loadtest`, and its smoke run in `npm test`) drives the stack with Locust,
+# the seeds' load tool, from PyPI: a virtualenv in .cache/loadtest-venv with the pinned tree of
+# stack/loadtest/requirements.txt, installed again whenever that file changes.
+ensure_loadtest_python() {
+  local venv="$root/.cache/loadtest-venv" requirements="$root/stack/loadtest/requirements.txt"
+  if ! command -v python3 >/dev/null; then
+    log "python3 is missing: the load test runs Locust (Python). Install it: apt-get install python3 python3-venv"
+    return 1
+  fi
+  if [ -x "$venv/bin/python" ] && cmp -s "$requirements" "$venv/requirements.txt"; then return 0; fi
+  # Debian splits venv and ensurepip out of python3 into python3-venv.
+  python3 -c 'import ensurepip, venv' 2>/dev/null || ensure_apt_packages python3-venv || return 1
+  log "installing Locust and the load test's Python packages from PyPI into .cache/loadtest-venv (about a minute, once)"
+  rm -rf "$venv"
+  python3 -m venv "$venv" &&
+    "$venv/bin/pip" install --quiet --disable-pip-version-check --no-input -r "$requirements" &&
+    cp "$requirements" "$venv/requirements.txt"
+}
+
 # What `npm start` and `npm test` both need before they run: Node 22, redis-server, the
 # MongoDB-wire server (unless MONGODB_URI names one) and the dependencies. .ci/run calls exactly
 # this, so a green CI proves a newcomer's first `npm start` / `npm test`.

@@ -35,6 +35,8 @@ export type StackPlan = {
   faults?: boolean;
   /** A worker entry to run in workerd; without it the caller runs the worker (the vitest pool does). */
   workerEntry?: string;
+  /** Worker vars beyond the wiring (the load test states its rate limits). */
+  workerVars?: Record<string, string>;
   /** The plain-HTTP to mTLS forwarder that `wrangler dev` reaches the bridge through. */
   forwarder?: boolean;
   log?: (line: string) => void;
@@ -123,9 +125,15 @@ export async function startStack(plan: StackPlan): Promise<RunningStack> {
           }),
         )
       : undefined;
+    const edge = workerBindings(wiring);
     const worker = plan.workerEntry
       ? parts.add(
-          await startWorkerd({ entry: plan.workerEntry, port: ports.edge, ...workerBindings(wiring) }),
+          await startWorkerd({
+            entry: plan.workerEntry,
+            port: ports.edge,
+            bindings: { ...edge.bindings, ...plan.workerVars },
+            serviceBindings: edge.serviceBindings,
+          }),
         )
       : undefined;
     return {
