@@ -3,6 +3,7 @@
  * its real bindings: Upstash REST over redis-server, and the bridge over mTLS with FerretDB.
  */
 import { fileURLToPath } from "node:url";
+import { postJson, signInWithWalletService } from "../src/edge-call.ts";
 import { startWorkerd } from "../src/workerd.ts";
 import { testWorkerBindings } from "../worker-tests/bindings.ts";
 import { startWorkerTestStack } from "../worker-tests/test-stack.ts";
@@ -16,16 +17,6 @@ const GUARD = "ours: requireAuth (+ leased limit)";
 const HONO_JWK = "hono/jwk (same Ed25519 key)";
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
-
-async function postJson<T>(url: string, body: unknown): Promise<T> {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
 
 async function main(): Promise<void> {
   out("worker benchmark (workerd via Miniflare, real Upstash REST and mTLS bridge)");
@@ -119,20 +110,7 @@ async function main(): Promise<void> {
 
 /** Signing through the whole chain: edge, mTLS, bridge, policy, software Ledger (hw-app-trx). */
 async function signingLines(base: string, walletUrl: string, superAdminKey: string): Promise<void> {
-  const wallet = await postJson<{ privateKey: string; address: string }>(`${walletUrl}/wallets/from-key`, {
-    privateKey: superAdminKey,
-  });
-  const { message } = await postJson<{ message: string }>(`${base}/v1/auth/challenge`, {
-    address: wallet.address,
-  });
-  const { signature } = await postJson<{ signature: string }>(`${walletUrl}/sign`, {
-    message,
-    privateKey: wallet.privateKey,
-  });
-  const { accessToken } = await postJson<{ accessToken: string }>(`${base}/v1/auth/login`, {
-    message,
-    signature,
-  });
+  const { accessToken } = await signInWithWalletService(base, walletUrl, superAdminKey);
   const { rawDataHex } = await postJson<{ rawDataHex: string }>(`${walletUrl}/build/transfer`, {
     amountSun: 1,
     memoBytes: 200,

@@ -124,6 +124,14 @@ class Client(FastHttpUser):
     connection_timeout = 5.0
     kind = ""
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # A kind names itself once; its identities, cycle, pace and count all come from the plan.
+        cls.take = staticmethod(pool(cls.kind))
+        cls.cycle = PLAN["cycles"][cls.kind]
+        cls.wait_time = constant_throughput(PLAN["pace"][cls.kind])
+        cls.fixed_count = len(PLAN["clients"][cls.kind])
+
     def on_start(self):
         index, self.who = self.take()
         self.access = self.who.get("accessToken")
@@ -226,20 +234,12 @@ class Member(Client):
     """A USER: mostly authenticated reads, refreshes now and then, and a full sign-in per cycle."""
 
     kind = "member"
-    take = staticmethod(pool("member"))
-    cycle = PLAN["cycles"]["member"]
-    wait_time = constant_throughput(PLAN["pace"]["member"])
-    fixed_count = len(PLAN["clients"]["member"])
 
 
 class Admin(Client):
     """An ADMIN: the admin reads (users, one user, the audit log) behind fresh authentication."""
 
     kind = "admin"
-    take = staticmethod(pool("admin"))
-    cycle = PLAN["cycles"]["admin"]
-    wait_time = constant_throughput(PLAN["pace"]["admin"])
-    fixed_count = len(PLAN["clients"]["admin"])
 
     def users(self):
         self.call("GET", "/v1/admin/users?limit=20", "GET /v1/admin/users", self.ok(lambda b: len(b["users"]) > 0))
@@ -258,10 +258,6 @@ class Flood(Client):
     """One client asking for challenges faster than its per-IP limit: the designed 429s."""
 
     kind = "flood"
-    take = staticmethod(pool("flood"))
-    cycle = PLAN["cycles"]["flood"]
-    wait_time = constant_throughput(PLAN["pace"]["flood"])
-    fixed_count = len(PLAN["clients"]["flood"])
 
     def challenge(self):
         def check(r):

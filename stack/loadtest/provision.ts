@@ -6,6 +6,7 @@
  */
 import { newWallet, signTip191, type Wallet } from "@tron-auth/bridge/testing/wallet";
 import { load } from "../bench/stats.ts";
+import { callJson } from "../src/edge-call.ts";
 import type { Kind } from "./plan.ts";
 
 export type ProvisionedClient = Wallet & {
@@ -30,25 +31,9 @@ export function clientIp(i: number): string {
   return `198.${18 + ((n >> 16) & 1)}.${(n >> 8) & 255}.${n & 255}`;
 }
 
-async function call<T>(
-  edge: string,
-  ip: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  token?: string,
-) {
-  const headers: Record<string, string> = { "cf-connecting-ip": ip, "user-agent": "loadtest-provision" };
-  if (body !== undefined) headers["content-type"] = "application/json";
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(`${edge}${path}`, {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`provisioning: ${method} ${path} -> ${res.status} ${text}`);
-  return JSON.parse(text) as T;
+function call<T>(edge: string, ip: string, method: string, path: string, body?: unknown, token?: string) {
+  const headers = { "cf-connecting-ip": ip, "user-agent": "loadtest-provision" };
+  return callJson<T>(`${edge}${path}`, method, { body, ...(token ? { token } : {}), headers });
 }
 
 async function signIn(edge: string, wallet: Wallet, ip: string): Promise<Pair> {

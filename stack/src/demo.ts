@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { recoverSigner, transferHex } from "@tron-auth/bridge/testing/transactions";
 import { TronWeb } from "tronweb";
+import { callJson } from "./edge-call.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const edge = process.env.EDGE_URL ?? "http://127.0.0.1:8787";
@@ -18,24 +19,14 @@ function step(title: string, detail: string): void {
   process.stdout.write(`${String(++n).padStart(2)}. ${title.padEnd(34)} ${detail}\n`);
 }
 
-async function api<T>(
+function api<T>(
   method: string,
   path: string,
   body?: unknown,
   token?: string,
-  extraHeaders: Record<string, string> = {},
+  headers: Record<string, string> = {},
 ): Promise<T> {
-  const headers: Record<string, string> = { ...extraHeaders };
-  if (body !== undefined) headers["content-type"] = "application/json";
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(`${edge}${path}`, {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} -> ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : {}) as T;
+  return callJson<T>(`${edge}${path}`, method, { body, ...(token ? { token } : {}), headers });
 }
 
 type Pair = { accessToken: string; refreshToken: string; user: { id: string; roles: string[] } };

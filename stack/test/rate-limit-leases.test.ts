@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signInWithWalletService } from "../src/edge-call.ts";
 import { startWorkerd, WORKER_ENTRY, type WorkerdHandle } from "../src/workerd.ts";
 import { testWorkerBindings } from "../worker-tests/bindings.ts";
 import { startWorkerTestStack, type WorkerTestStack } from "../worker-tests/test-stack.ts";
@@ -39,35 +40,9 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function postJson<T>(url: string, body: unknown): Promise<T> {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
 /** A user signed in through `base` (a new one unless a key is given): its access token. */
 async function signedIn(base: string, privateKey?: string): Promise<string> {
-  const walletUrl = stack.context.walletUrl;
-  const wallet = await postJson<{ privateKey: string; address: string }>(
-    privateKey ? `${walletUrl}/wallets/from-key` : `${walletUrl}/wallets`,
-    privateKey ? { privateKey } : {},
-  );
-  const { message } = await postJson<{ message: string }>(`${base}/v1/auth/challenge`, {
-    address: wallet.address,
-  });
-  const { signature } = await postJson<{ signature: string }>(`${walletUrl}/sign`, {
-    message,
-    privateKey: wallet.privateKey,
-  });
-  const { accessToken } = await postJson<{ accessToken: string }>(`${base}/v1/auth/login`, {
-    message,
-    signature,
-  });
-  return accessToken;
+  return (await signInWithWalletService(base, stack.context.walletUrl, privateKey)).accessToken;
 }
 
 async function me(base: string, token: string): Promise<number> {

@@ -1,0 +1,49 @@
+/**
+ * How the stack's own programs (demo, load-test provisioning, benchmarks, tests) talk to the edge
+ * and to the test wallet service: JSON in, JSON out, and a failure that names the call and carries
+ * the answer, because these programs stop at the first step that does not work.
+ */
+export type CallOptions = { body?: unknown; token?: string; headers?: Record<string, string> };
+
+export async function callJson<T>(url: string, method: string, opts: CallOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.body !== undefined) headers["content-type"] = "application/json";
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  const res = await fetch(url, {
+    method,
+    headers,
+    ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url} -> ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : {}) as T;
+}
+
+export const postJson = <T>(url: string, body: unknown): Promise<T> => callJson<T>(url, "POST", { body });
+
+/**
+ * A user signed in through the edge at `base` with a key held by the worker tests' wallet service
+ * (a new one unless `privateKey` is given): the challenge, the TIP-191 signature, the login.
+ */
+export async function signInWithWalletService(
+  base: string,
+  walletUrl: string,
+  privateKey?: string,
+): Promise<{ accessToken: string; refreshToken: string; address: string }> {
+  const wallet = await postJson<{ privateKey: string; address: string }>(
+    privateKey ? `${walletUrl}/wallets/from-key` : `${walletUrl}/wallets`,
+    privateKey ? { privateKey } : {},
+  );
+  const { message } = await postJson<{ message: string }>(`${base}/v1/auth/challenge`, {
+    address: wallet.address,
+  });
+  const { signature } = await postJson<{ signature: string }>(`${walletUrl}/sign`, {
+    message,
+    privateKey: wallet.privateKey,
+  });
+  const pair = await postJson<{ accessToken: string; refreshToken: string }>(`${base}/v1/auth/login`, {
+    message,
+    signature,
+  });
+  return { ...pair, address: wallet.address };
+}
