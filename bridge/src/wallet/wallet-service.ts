@@ -1,10 +1,10 @@
 import { can, type Role } from "@tron-auth/shared/auth";
 import { AppError } from "@tron-auth/shared/problems";
 import type { SignedMessage, SignedTransaction } from "@tron-auth/shared/protocol";
-import { TronWeb, utils } from "tronweb";
 import type { AuditStore } from "../audit/store.ts";
 import { newId } from "../db/ids.ts";
 import { verifyTronMessageSignature } from "../tron/signature.ts";
+import { recoverTronSigner } from "../tron/tip191-signer.ts";
 import type { UserStore } from "../users/store.ts";
 import { effectiveStatus } from "../users/user.ts";
 import { allowedPath } from "./derivation-paths.ts";
@@ -39,16 +39,21 @@ type Deps = {
 const invalidSignature = () =>
   new AppError("wallet_signature_invalid", "The wallet device returned a signature that does not verify.");
 
-/** Whether a 65-byte signature over a 32-byte digest recovers (secp256k1) to `address`. */
+/**
+ * Whether a 65-byte signature (r, s, v with v 0/1 or 27/28) over a 32-byte digest recovers
+ * (secp256k1) to `address`. The same noble recovery as sign-in verification: tronweb (~50 MB)
+ * stays unloaded on the Pi.
+ */
 function recoversTo(digestHex: string, signatureHex: string, address: string): boolean {
+  const hex = signatureHex.replace(/^0x/, "");
+  const v = Number.parseInt(hex.slice(128, 130), 16);
+  if (!/^[0-9a-fA-F]{130}$/.test(hex) || ![0, 1, 27, 28].includes(v)) return false;
   try {
-    const sig = Buffer.from(signatureHex.replace(/^0x/, ""), "hex");
-    const v = sig[64] ?? 0;
-    const normalized = Buffer.concat([sig.subarray(0, 64), Buffer.from([v < 27 ? v + 27 : v])]);
-    const eth = utils.ethersUtils.recoverAddress(`0x${digestHex}`, `0x${normalized.toString("hex")}`);
-    return TronWeb.address.fromHex(`41${eth.slice(2)}`) === address;
+    const r = BigInt(`0x${hex.slice(0, 64)}`);
+    const s = BigInt(`0x${hex.slice(64, 128)}`);
+    return recoverTronSigner(Buffer.from(digestHex, "hex"), r, s, v % 27 === 0 ? 0 : 1) === address;
   } catch {
-    // A signature that cannot even be parsed recovers to nobody.
+    // A signature that is no point on the curve recovers to nobody.
     return false;
   }
 }
