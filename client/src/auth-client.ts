@@ -27,6 +27,12 @@ export type AuthClientOptions = {
   locks?: LockManagerLike | null;
   /** Refresh this long before the access token's expiry, so no request carries a dying token. Default 5 s. */
   refreshMarginMs?: number;
+  /**
+   * Tell the other tabs of the origin about a new pair or a sign-out (BroadcastChannel). Default:
+   * on in a page, off elsewhere, since Node and Workers have BroadcastChannel too, and two clients
+   * of one process (two users of a service) must not adopt each other's sessions.
+   */
+  shareAcrossTabs?: boolean;
   /** Names the lock and the BroadcastChannel; clients of different edges on one origin need different names. */
   name?: string;
 };
@@ -58,7 +64,8 @@ export function createAuthClient(options: AuthClientOptions) {
   const notify = (session: StoredSession | undefined) => {
     for (const listener of listeners) listener(session);
   };
-  const channel = sessionChannel(`${name}:session`, (session) => {
+  const inPage = typeof (globalThis as { document?: unknown }).document !== "undefined";
+  const channel = sessionChannel(`${name}:session`, options.shareAcrossTabs ?? inPage, (session) => {
     store.save(session);
     notify(session);
   });

@@ -7,8 +7,14 @@ type Message = { kind: "session"; session: StoredSession | null };
  * in memory adopts it at once and every page reflects a sign-out without its next request. Absent
  * BroadcastChannel (older runtimes) it does nothing: the shared store still carries the pair.
  */
-export function sessionChannel(name: string, onSession: (session: StoredSession | undefined) => void) {
-  const Channel = (globalThis as { BroadcastChannel?: typeof BroadcastChannel }).BroadcastChannel;
+export function sessionChannel(
+  name: string,
+  enabled: boolean,
+  onSession: (session: StoredSession | undefined) => void,
+) {
+  const Channel = enabled
+    ? (globalThis as { BroadcastChannel?: typeof BroadcastChannel }).BroadcastChannel
+    : undefined;
   const channel = Channel ? new Channel(name) : undefined;
   channel?.addEventListener("message", (event: MessageEvent<Message>) => {
     if (event.data?.kind === "session") onSession(event.data.session ?? undefined);

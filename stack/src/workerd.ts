@@ -62,7 +62,7 @@ export async function startWorkerd(
             assets: {
               directory: opts.assets,
               binding: "ASSETS",
-              routerConfig: { invoke_user_worker_ahead_of_assets: true },
+              routerConfig: { has_user_worker: true, invoke_user_worker_ahead_of_assets: true },
             },
           }
         : {}),
