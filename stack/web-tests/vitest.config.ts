@@ -13,6 +13,8 @@ export default defineProject({
     environment: "node",
     globalSetup: [join(import.meta.dirname, "..", "edge-tests", "global-setup.ts")],
     fileParallelism: false,
+    // A page waits for its wallet (the adapter's detection) and the stack: poll like a person waits.
+    expect: { poll: { timeout: 10_000, interval: 100 } },
     testTimeout: 60_000,
     hookTimeout: 180_000,
   },

@@ -10,7 +10,7 @@ const messageBox = byId("message");
 const signButton = byId<HTMLButtonElement>("sign");
 const cancelButton = byId<HTMLButtonElement>("cancel");
 
-if (auth.session()) location.replace("/account.html");
+if (auth.session()) location.replace("/account");
 
 let pending: { wallet: ConnectedWallet; message: string } | undefined;
 
@@ -75,7 +75,7 @@ signButton.addEventListener("click", async () => {
   try {
     const signature = await wallet.sign(message);
     await auth.login(message, signature);
-    location.assign("/account.html");
+    location.assign("/account");
   } catch (error) {
     review.hidden = true;
     pending = undefined;
