@@ -29,10 +29,8 @@ function injectWallet(w: { address: string; hex: string; mode: WalletMode; chain
     tronLink?: unknown;
     tronWeb?: unknown;
     __testWalletSign?: (message: string) => Promise<string>;
-    __testWalletRequests?: string[];
   };
   const win = window as Win;
-  win.__testWalletRequests = [];
   const tronWeb = {
     ready: w.mode !== "locked",
     defaultAddress: { base58: w.mode === "locked" ? false : w.address, hex: w.hex },
@@ -43,7 +41,6 @@ function injectWallet(w: { address: string; hex: string; mode: WalletMode; chain
       // The genesis block id ends with the chain id, which is how the adapter reads the network.
       getBlockByNumber: async () => ({ blockID: `${"0".repeat(56)}${w.chainHex.slice(2)}` }),
       signMessageV2: async (message: string) => {
-        win.__testWalletRequests?.push(message);
         if (w.mode === "reject") throw new Error("Confirmation declined by user");
         const sign = win.__testWalletSign;
         if (!sign) throw new Error("test wallet not wired");
@@ -65,13 +62,21 @@ function injectWallet(w: { address: string; hex: string; mode: WalletMode; chain
   };
 }
 
-/** A browser profile (its own storage) with the test wallet injected into every page of it. */
-export async function walletContext(browser: Browser, wallet?: TestWallet): Promise<BrowserContext> {
+/**
+ * A browser profile (its own storage) with the test wallet injected into every page of it;
+ * `signed` lists every message the wallet signed (kept here, since pages navigate away).
+ */
+export async function walletContext(
+  browser: Browser,
+  wallet?: TestWallet,
+): Promise<{ context: BrowserContext; signed: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const signed: string[] = [];
   if (wallet) {
-    await context.exposeFunction("__testWalletSign", (message: string) =>
-      tronWeb.trx.signMessageV2(message, wallet.privateKey),
-    );
+    await context.exposeFunction("__testWalletSign", (message: string) => {
+      signed.push(message);
+      return tronWeb.trx.signMessageV2(message, wallet.privateKey);
+    });
     await context.addInitScript(injectWallet, {
       address: wallet.address,
       hex: TronWeb.address.toHex(wallet.address),
@@ -79,7 +84,7 @@ export async function walletContext(browser: Browser, wallet?: TestWallet): Prom
       chainHex: wallet.chainHex ?? "0xcd8690dc",
     });
   }
-  return context;
+  return { context, signed };
 }
 
 /** Desktop and phone screenshots of the page as it is now, under .cache/web-tests. */

@@ -1,4 +1,4 @@
-import type { Me } from "@tron-auth/client";
+import { type Me, problemFrom } from "@tron-auth/client";
 import { ROLES } from "@tron-auth/shared/auth";
 import { userEnvelopeSchema, userPageSchema } from "@tron-auth/shared/protocol";
 import * as z from "zod/mini";
@@ -144,7 +144,15 @@ function lockdownPanel(report: (error: unknown) => void): HTMLElement {
     // The confirmation step: an emergency brake must not be one stray click.
     if (window.confirm("Freeze all wallet signing now?")) void call(json("POST", { signing: true }));
   });
-  lift.addEventListener("click", () => void call({ method: "DELETE" }));
+  lift.addEventListener("click", async () => {
+    try {
+      const res = await auth.fetch("/v1/admin/lockdown", { method: "DELETE" });
+      if (!res.ok) throw await problemFrom(res);
+      show(false);
+    } catch (error) {
+      report(error);
+    }
+  });
   panel.append(el("h3", "Lockdown", { id: "lockdown-title" }), banner, engage, lift);
   void call({ method: "GET" });
   return panel;
