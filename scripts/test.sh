@@ -7,4 +7,5 @@ cd "$root"
 # shellcheck source=scripts/toolchain.sh
 source "$root/scripts/toolchain.sh"
 ensure_local_stack_tools
+ensure_chromium
 exec node --disable-warning=ExperimentalWarning scripts/run-tests.ts "$@"
