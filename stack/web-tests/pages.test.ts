@@ -211,6 +211,12 @@ describe("admin console", () => {
     await admin.fill("#find-address", user.address);
     await admin.click("#admin button[type=submit]");
     await admin.locator(`[data-user="${user.address}"]`).waitFor();
+    // The grant rules decide what the console offers: never SUPER_ADMIN (it comes from config only).
+    expect(await admin.locator("#role-select option").allTextContents()).toEqual([
+      "USER",
+      "NODE_OPERATOR",
+      "ADMIN",
+    ]);
     await admin.selectOption("#role-select", "NODE_OPERATOR");
     await admin.click("#set-role");
     await expect.poll(() => admin.locator("#admin .status").textContent()).toMatch(/NODE_OPERATOR/);

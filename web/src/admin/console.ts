@@ -1,5 +1,5 @@
 import { type Me, problemFrom } from "@tron-auth/client";
-import { ROLES } from "@tron-auth/shared/auth";
+import { canGrant, ROLES } from "@tron-auth/shared/auth";
 import { userEnvelopeSchema, userPageSchema } from "@tron-auth/shared/protocol";
 import * as z from "zod/mini";
 import { el } from "../dom.ts";
@@ -49,9 +49,22 @@ export function mountConsole(root: HTMLElement, me: Me): void {
     box.append(
       el("p", `${user.address} — ${user.roles.join(", ")}${user.status ? ` (${user.status})` : ""}`),
     );
-    if (can("roles:grant")) {
+    // Only the roles the grant rules let this admin give this user (the server checks again; the
+    // count of SUPER_ADMINs is the server's to know, so the last-one rule is left to it).
+    const grantable = ROLES.filter(
+      (role) =>
+        canGrant({
+          actorRoles: me.roles,
+          actorId: me.id,
+          targetId: user.id,
+          targetCurrentRoles: user.roles,
+          newRoles: [role],
+          superAdminCount: Number.POSITIVE_INFINITY,
+        }).ok,
+    );
+    if (can("roles:grant") && grantable.length > 0) {
       const select = el("select", "", { "aria-label": "Role", id: "role-select" });
-      for (const role of ROLES) {
+      for (const role of grantable) {
         const option = el("option", role, { value: role });
         if (user.roles.includes(role)) option.selected = true;
         select.append(option);
