@@ -113,6 +113,34 @@ describe("bridge configuration", () => {
     );
   });
 
+  it("reads WALLET_DEVICE: software Trezor refused in production like the software Ledger; WALLET_DRIVER as its older form", () => {
+    const prod = {
+      ...valid,
+      SOFTWARE_WALLET_MNEMONIC: "abandon about",
+      UPSTASH_REDIS_REST_URL: "https://db.upstash.io",
+      UPSTASH_REDIS_REST_TOKEN: "t",
+    };
+    expect(() => loadBridgeConfig({ ...prod, WALLET_DEVICE: "software-trezor" })).toThrow(
+      /software-trezor is a software wallet.*refused with NODE_ENV=production/,
+    );
+    expect(() => loadBridgeConfig({ ...prod, WALLET_DEVICE: "software-ledger" })).toThrow(/refused/);
+    expect(loadBridgeConfig({ ...prod, WALLET_DEVICE: "trezor" }).WALLET_DEVICE).toBe("trezor");
+    expect(loadBridgeConfig({ ...prod, WALLET_DEVICE: "auto" }).WALLET_DEVICE).toBe("auto");
+    expect(() => loadBridgeConfig({ ...prod, WALLET_DEVICE: "keepkey" })).toThrow(/WALLET_DEVICE/);
+    // Both set to different devices: which one was meant is unknown, so neither is guessed.
+    expect(() =>
+      loadBridgeConfig({
+        ...prod,
+        NODE_ENV: "development",
+        WALLET_DEVICE: "trezor",
+        WALLET_DRIVER: "ledger",
+      }),
+    ).toThrow(/WALLET_DRIVER=ledger disagrees with WALLET_DEVICE=trezor/);
+    // A production wallet of any kind needs the Redis the freeze is read from.
+    const { UPSTASH_REDIS_REST_URL: _, ...noRedis } = prod;
+    expect(() => loadBridgeConfig({ ...noRedis, WALLET_DEVICE: "trezor" })).toThrow(/UPSTASH_REDIS_REST_URL/);
+  });
+
   it("allows only the default derivation path unless more are listed, and checks each listed one", () => {
     expect(loadBridgeConfig(valid).WALLET_ALLOWED_PATHS).toEqual([]);
     expect(

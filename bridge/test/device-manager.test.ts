@@ -1,17 +1,18 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { softwareConnector } from "../src/wallet/connectors.ts";
-import type { DeviceConnector } from "../src/wallet/device-manager.ts";
+import { softwareLedgerConnector } from "../src/wallet/connectors.ts";
+import type { DeviceConnector } from "../src/wallet/device.ts";
 import { DeviceManager } from "../src/wallet/device-manager.ts";
-import { SoftwareTronDevice } from "../src/wallet/software-device.ts";
+import { SoftwareLedger } from "../src/wallet/software/software-ledger.ts";
 import { TEST_ADDRESS, TEST_MNEMONIC } from "./support/transactions.ts";
 
 /** The software device behind a connector that also reports plug/unplug, like node-hid's listen. */
 function pluggable() {
-  const device = new SoftwareTronDevice(TEST_MNEMONIC);
+  const ledger = new SoftwareLedger(TEST_MNEMONIC);
+  const device = ledger.holder;
   let events: { attached(): void; detached(): void } | undefined;
   const connector: DeviceConnector = {
-    ...softwareConnector(device),
+    ...softwareLedgerConnector(ledger),
     watch: (e) => {
       events = e;
       return () => (events = undefined);
@@ -45,7 +46,7 @@ describe("device manager", () => {
     const { manager } = pluggable();
     expect(await manager.refresh()).toEqual({
       status: "ready",
-      driver: "software",
+      driver: "software-ledger",
       appVersion: "0.5.0",
       address: TEST_ADDRESS,
       pending: 0,
@@ -76,10 +77,10 @@ describe("device manager", () => {
   it("times out a confirmation nobody gives, drops the transport, and serves the next operation", async () => {
     const { manager, device } = pluggable();
     device.hangNext();
-    await expect(manager.use((trx) => trx.getAddress("44'/195'/0'/0/0", true))).rejects.toMatchObject({
+    await expect(manager.use((d) => d.signMessage("44'/195'/0'/0/0", "hello"))).rejects.toMatchObject({
       problem: { code: "wallet_timeout" },
     });
-    expect((await manager.use((trx) => trx.getAddress("44'/195'/0'/0/0"))).address).toBe(TEST_ADDRESS);
+    expect(await manager.use((d) => d.address("44'/195'/0'/0/0"))).toBe(TEST_ADDRESS);
   });
 
   it("runs operations one at a time, in order", async () => {
@@ -87,9 +88,9 @@ describe("device manager", () => {
     const order: string[] = [];
     await Promise.all(
       ["a", "b", "c"].map((name) =>
-        manager.use(async (trx) => {
+        manager.use(async (d) => {
           order.push(`${name}:start`);
-          await trx.getAppConfiguration();
+          await d.version();
           order.push(`${name}:end`);
         }),
       ),

@@ -32,7 +32,7 @@ describe("the Ledger USB driver is optional", () => {
     }
     expect(thrown).toBeInstanceOf(LedgerUsbUnavailable);
     const message = (thrown as Error).message;
-    expect(message).toContain("WALLET_DRIVER=ledger");
+    expect(message).toContain("WALLET_DEVICE=ledger");
     expect(message).toContain("libusb-1.0-0-dev libudev-dev");
     expect((thrown as LedgerUsbUnavailable).code).toBe("ledger_usb_unavailable");
   });

@@ -90,10 +90,10 @@ describe("sign-message: only enveloped, non-sign-in text", () => {
 
   for (const [name, message, reason] of refusedMessages) {
     it(`refuses ${name} (${reason}) before the device is touched, and audits it`, async () => {
-      const before = device().apduCount;
+      const before = device().exchangeCount;
       const res = await signMsg(message);
       expect([res.status, res.body.code, res.body.reason]).toEqual([403, "signing_policy_denied", reason]);
-      expect(device().apduCount).toBe(before);
+      expect(device().exchangeCount).toBe(before);
     });
   }
 
@@ -115,13 +115,13 @@ describe("derivation paths: the default and the configured ones only", () => {
   });
 
   it("refuses any other path for messages and transactions, before the device is touched", async () => {
-    const before = device().apduCount;
+    const before = device().exchangeCount;
     const msg = await signMsg("other key", "44'/195'/2'/0/0");
     expect([msg.status, msg.body.reason]).toEqual([403, "path_not_allowed"]);
     const tx = await w.signTx(transferHex({ amountSun: 1 }), { path: "44'/195'/0'/0/1" });
     expect([tx.status, tx.body.reason]).toEqual([403, "path_not_allowed"]);
     const malformed = await signMsg("bad path", "44'/60'/0'/0/0");
     expect([malformed.status, malformed.body.code]).toEqual([400, "validation_failed"]);
-    expect(device().apduCount).toBe(before);
+    expect(device().exchangeCount).toBe(before);
   });
 });

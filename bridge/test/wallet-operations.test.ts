@@ -26,10 +26,10 @@ describe("signing is idempotent per user and Idempotency-Key", () => {
     const raw = transferHex({ amountSun: 7 });
     const first = await w.signTx(raw, { key });
     expect(first.status).toBe(200);
-    const apdus = w.device().apduCount;
+    const apdus = w.device().exchangeCount;
     const again = await w.signTx(raw.toUpperCase(), { key });
     expect(again).toEqual(first);
-    expect(w.device().apduCount).toBe(apdus);
+    expect(w.device().exchangeCount).toBe(apdus);
     const approvals = (await w.auditEvents()).filter(
       (e) => e.type === "wallet_sign_approved" && e.details.txID === first.body.txID,
     );
@@ -39,11 +39,11 @@ describe("signing is idempotent per user and Idempotency-Key", () => {
   it("refuses the same key with another request (409), and keeps failures as they were", async () => {
     const key = randomUUID();
     expect((await w.signMsg("first text", { key })).status).toBe(200);
-    const before = w.device().apduCount;
+    const before = w.device().exchangeCount;
     const reused = await w.signMsg("second text", { key });
     expect([reused.status, reused.body.code]).toEqual([409, "idempotency_key_reused"]);
     expect((await w.signTx(transferHex({ amountSun: 1 }), { key })).body.code).toBe("idempotency_key_reused");
-    expect(w.device().apduCount).toBe(before);
+    expect(w.device().exchangeCount).toBe(before);
     // A refusal is an outcome too: the same request and key get it again, unchanged.
     const failKey = randomUUID();
     const denied = await w.signMsg("hello\nNonce: 1234567890\nURI: https://x", { key: failKey });
@@ -87,14 +87,14 @@ describe("signing is idempotent per user and Idempotency-Key", () => {
       // A client that timed out retries: it joins the same operation, still pending.
       const retryWhilePending = await w.signTx(raw, { key });
       expect([retryWhilePending.status, retryWhilePending.body.id]).toEqual([202, id]);
-      const apdus = w.device().apduCount;
+      const apdus = w.device().exchangeCount;
       hold.release();
       await expect.poll(async () => (await w.operation(id)).body.status).toBe("succeeded");
       const polled = await w.operation(id);
       expect(polled.body.result).toMatchObject({ txID: expect.any(String), signature: expect.any(String) });
       const retried = await w.signTx(raw, { key });
       expect([retried.status, retried.body]).toEqual([200, polled.body.result]);
-      expect(w.device().apduCount).toBe(apdus);
+      expect(w.device().exchangeCount).toBe(apdus);
     },
     WALLET_SIGN_WAIT_MS * 3 + 5_000,
   );

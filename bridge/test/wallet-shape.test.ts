@@ -19,10 +19,10 @@ beforeAll(async () => {
 afterAll(() => w.t.stop());
 
 async function refused(rawDataHex: string, reason: string, o: { path?: string } = {}) {
-  const before = w.device().apduCount;
+  const before = w.device().exchangeCount;
   const res = await w.signTx(rawDataHex, o);
   expect([res.status, res.body.code, res.body.reason]).toEqual([403, "signing_policy_denied", reason]);
-  return w.device().apduCount - before;
+  return w.device().exchangeCount - before;
 }
 
 describe("transaction shape: one contract, the device's owner, permission 0, known fields only", () => {

@@ -38,10 +38,10 @@ const approve = (spender: string, amount: bigint) => tokenCall("approve(address,
 
 /** Refused with this reason, and the device never heard of it. */
 async function refused(call: Promise<{ status: number; body: Record<string, unknown> }>, reason: string) {
-  const before = w.device().apduCount;
+  const before = w.device().exchangeCount;
   const res = await call;
   expect([res.status, res.body.code, res.body.reason]).toEqual([403, "signing_policy_denied", reason]);
-  expect(w.device().apduCount).toBe(before);
+  expect(w.device().exchangeCount).toBe(before);
 }
 
 describe("TRC-20 calls to allowlisted tokens: decoded, capped in the token's units", () => {

@@ -81,7 +81,7 @@ describe("docker/compose.yaml", () => {
     const config = loadBridgeConfig(resolved);
     expect(config).toMatchObject({
       NODE_ENV: "production",
-      WALLET_DRIVER: "ledger",
+      WALLET_DEVICE: "ledger",
       MONGODB_URI: "mongodb://mongo:27017",
     });
   });

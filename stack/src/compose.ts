@@ -100,7 +100,8 @@ export async function startStack(plan: StackPlan): Promise<RunningStack> {
           BOOTSTRAP_SUPER_ADMIN_ADDRESS: secrets.superAdmin.address,
           UPSTASH_REDIS_REST_URL: upstash.url,
           UPSTASH_REDIS_REST_TOKEN: secrets.bridgeUpstashToken,
-          WALLET_DRIVER: "software",
+          // The software Ledger unless the plan names another device (npm start: WALLET_DEVICE).
+          WALLET_DEVICE: "software-ledger",
           SOFTWARE_WALLET_MNEMONIC: secrets.walletMnemonic,
           ...plan.bridgeEnv,
         }),

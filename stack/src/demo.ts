@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { recoverSigner, transferHex } from "@tron-auth/bridge/testing/transactions";
 import { TronWeb } from "tronweb";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -71,20 +72,35 @@ async function main(): Promise<void> {
     refreshed.accessToken,
   );
   step("wallet", `${wallet.status} (${wallet.driver}) ${wallet.address}`);
-  const text = `tron-auth demo ${new Date().toISOString()}`;
-  // The software device answers at once (200); a Ledger waiting for its buttons would answer 202.
-  const signed = await api<{ address: string; signature: string; signedMessage: string }>(
-    "POST",
-    "/v1/wallet/sign-message",
-    { message: text },
-    refreshed.accessToken,
-    { "Idempotency-Key": randomUUID() },
-  );
-  // The device signed the service's envelope around the text, returned as signedMessage.
-  const recovered = await tronWeb.trx.verifyMessageV2(signed.signedMessage, signed.signature);
-  if (recovered !== wallet.address)
-    throw new Error(`wallet signature recovers to ${recovered}, not ${wallet.address}`);
-  step("sign a message through the wallet", `verified: ${recovered}`);
+  // The software devices answer at once (200); a device waiting for its buttons would answer 202.
+  if (wallet.driver.includes("trezor")) {
+    // A Trezor signs transactions only: a 1-sun transfer from the device's address, built offline.
+    const signed = await api<{ txID: string; signature: string }>(
+      "POST",
+      "/v1/wallet/sign-transaction",
+      { rawDataHex: transferHex({ amountSun: 1, owner: wallet.address }) },
+      refreshed.accessToken,
+      { "Idempotency-Key": randomUUID() },
+    );
+    const recovered = recoverSigner(signed.txID, signed.signature);
+    if (recovered !== wallet.address)
+      throw new Error(`wallet signature recovers to ${recovered}, not ${wallet.address}`);
+    step("sign a transaction through the wallet", `verified: ${recovered}`);
+  } else {
+    const text = `tron-auth demo ${new Date().toISOString()}`;
+    const signed = await api<{ address: string; signature: string; signedMessage: string }>(
+      "POST",
+      "/v1/wallet/sign-message",
+      { message: text },
+      refreshed.accessToken,
+      { "Idempotency-Key": randomUUID() },
+    );
+    // The device signed the service's envelope around the text, returned as signedMessage.
+    const recovered = await tronWeb.trx.verifyMessageV2(signed.signedMessage, signed.signature);
+    if (recovered !== wallet.address)
+      throw new Error(`wallet signature recovers to ${recovered}, not ${wallet.address}`);
+    step("sign a message through the wallet", `verified: ${recovered}`);
+  }
   await api("POST", "/v1/auth/logout", undefined, refreshed.accessToken);
   step("logout", "session ended");
   process.stdout.write("demo: all steps passed\n");

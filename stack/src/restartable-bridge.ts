@@ -13,6 +13,8 @@ export type RestartableBridge = {
   /** Brings a stopped bridge back on the same port and database; nothing if it runs. */
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Restarts with these settings changed (tests switch the software device this way). */
+  use(overrides: Partial<BridgeConfig>): Promise<void>;
 };
 
 /**
@@ -21,7 +23,8 @@ export type RestartableBridge = {
  */
 export async function startRestartableBridge(config: BridgeConfig): Promise<RestartableBridge> {
   if (config.BRIDGE_PORT === 0) throw new Error("a restartable bridge needs a fixed BRIDGE_PORT");
-  const launch = () => startBridge(config, createLogger({ level: config.LOG_LEVEL }));
+  let current = config;
+  const launch = () => startBridge(current, createLogger({ level: current.LOG_LEVEL }));
   let bridge: RunningBridge | undefined = await launch();
   return {
     address: `${config.BRIDGE_HOST}:${config.BRIDGE_PORT}`,
@@ -33,9 +36,16 @@ export async function startRestartableBridge(config: BridgeConfig): Promise<Rest
       bridge ??= await launch();
     },
     stop: async () => {
-      const current = bridge;
+      const running = bridge;
       bridge = undefined;
-      await current?.stop();
+      await running?.stop();
+    },
+    use: async (overrides) => {
+      const running = bridge;
+      bridge = undefined;
+      await running?.stop();
+      current = { ...config, ...overrides };
+      bridge = await launch();
     },
   };
 }

@@ -69,12 +69,15 @@ async function main(): Promise<void> {
   // The pages the worker serves (wrangler.toml [assets]), built fresh so an edit shows on restart.
   const pages = await buildPages();
   // Development defaults: the software wallet, and the worker in workerd with its mTLS binding.
+  // WALLET_DEVICE picks the device (software-ledger by default, software-trezor, or a real one).
+  const device = process.env.WALLET_DEVICE ?? "software-ledger";
+  log(`wallet device ${device}`);
   const stack = await startStack({
     secrets,
     dir,
     identity: DEV_IDENTITY,
     ports: ports(),
-    bridgeEnv: { NODE_ENV: "development" },
+    bridgeEnv: { NODE_ENV: "development", WALLET_DEVICE: device },
     workerEntry: WORKER_ENTRY,
     assets: PAGES_DIR,
     forwarder: true,

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SOFTWARE_DEVICES } from "@tron-auth/bridge/testing/devices";
 import { TEST_MNEMONIC, USDT } from "@tron-auth/bridge/testing/transactions";
 import { SIWT } from "@tron-auth/bridge/testing/wallet";
 import { freePort } from "@tron-auth/launchers/ports";
@@ -84,6 +85,7 @@ export async function startWorkerTestStack(): Promise<WorkerTestStack> {
       siwt: wiring.siwt,
       jwt: { ...JWT, ringA: ring(a), ringBA: ring(b, a), ringB: ring(b) },
       sessionMac: { a: wiring.sessionMacKey, b: newSessionMacKey() },
+      softwareDevices: [...SOFTWARE_DEVICES],
       superAdminPrivateKey: fresh.superAdmin.privateKey,
     };
     return { context, countingStats: counting.stats, stop: parts.stopAll };

@@ -4,8 +4,8 @@ import { actorWithRole, call, ctx, type TokenPair } from "./support/edge.ts";
 type Operation = { id: string; kind: string; status: string; result?: { txID: string; signature: string } };
 
 const control = (path: string) => fetch(`${ctx.bridgeControlUrl}${path}`, { method: "POST" });
-const apduCount = async () =>
-  (await (await fetch(`${ctx.bridgeControlUrl}/device`)).json<{ apduCount: number }>()).apduCount;
+const exchangeCount = async () =>
+  (await (await fetch(`${ctx.bridgeControlUrl}/device`)).json<{ exchangeCount: number }>()).exchangeCount;
 const transfer = async (amountSun: number) =>
   (
     await (
@@ -30,12 +30,12 @@ const sign = (body: unknown, key: string | undefined, token = admin.accessToken)
 describe("idempotent signing and long confirmations, end to end", () => {
   it("requires an Idempotency-Key (400) of 16-128 safe characters; a quoted key works", async () => {
     const body = { rawDataHex: await transfer(1) };
-    const before = await apduCount();
+    const before = await exchangeCount();
     for (const key of [undefined, "", "short", "x".repeat(129), "has spaces in it, too many"]) {
       const res = await sign(body, key);
       expect([key, res.status, res.body.code]).toEqual([key, 400, "idempotency_key_invalid"]);
     }
-    expect(await apduCount()).toBe(before);
+    expect(await exchangeCount()).toBe(before);
     expect((await sign(body, `"${crypto.randomUUID()}"`)).status).toBe(200);
   });
 
@@ -45,12 +45,12 @@ describe("idempotent signing and long confirmations, end to end", () => {
     const first = await sign(body, key);
     expect(first.status).toBe(200);
     expect(first.headers.get("Content-Location")).toMatch(/^\/v1\/wallet\/operations\/wop_[0-9a-f]{32}$/);
-    const before = await apduCount();
+    const before = await exchangeCount();
     const again = await sign(body, key);
     expect([again.status, again.body]).toEqual([200, first.body]);
     const reused = await sign({ rawDataHex: await transfer(3) }, key);
     expect([reused.status, reused.body.code]).toEqual([409, "idempotency_key_reused"]);
-    expect(await apduCount()).toBe(before);
+    expect(await exchangeCount()).toBe(before);
   });
 
   it("answers 202 with a Location while a person confirms; polling and retrying give the result", async () => {
@@ -75,10 +75,10 @@ describe("idempotent signing and long confirmations, end to end", () => {
       await expect.poll(async () => (await poll()).body.status).toBe("succeeded");
       const done = (await poll()).body;
       expect(done.result).toMatchObject({ txID: expect.any(String), signature: expect.any(String) });
-      const before = await apduCount();
+      const before = await exchangeCount();
       const retried = await sign(body, key);
       expect([retried.status, retried.body]).toEqual([200, done.result]);
-      expect(await apduCount()).toBe(before);
+      expect(await exchangeCount()).toBe(before);
     } finally {
       if (!released) await control("/device/release");
     }

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { type BridgeConfig, bridgeEnvSchema } from "./schema.ts";
+import { isSoftwareDevice, walletDeviceConflict, walletDeviceOf } from "./wallet-device.ts";
 
 /** Thrown with every problem at once, so an operator fixes the deployment in one pass. */
 export class ConfigError extends Error {
@@ -42,7 +43,7 @@ function walletProblems(env: Record<string, string | undefined>): string[] {
  * while a request waits for the device would not stop it, so production requires it.
  */
 function freezeProblems(env: Record<string, string | undefined>): string[] {
-  const enabled = env.WALLET_DRIVER ? env.WALLET_DRIVER !== "none" : isTrue(env.ENABLE_HARDWARE_WALLET);
+  const enabled = walletDeviceOf(env) !== "none";
   if (!enabled || !isProduction(env) || env.UPSTASH_REDIS_REST_URL) return [];
   return [
     "UPSTASH_REDIS_REST_URL: required in production with a wallet (the lockdown freeze is read from it)",
@@ -50,13 +51,16 @@ function freezeProblems(env: Record<string, string | undefined>): string[] {
 }
 
 function softwareWalletProblems(env: Record<string, string | undefined>): string[] {
-  if (env.WALLET_DRIVER !== "software") return [];
+  const conflict = walletDeviceConflict(env);
+  if (conflict) return [`WALLET_DEVICE: ${conflict}`];
+  const device = walletDeviceOf(env);
+  if (!isSoftwareDevice(device)) return [];
   const problems: string[] = [];
   if (!env.SOFTWARE_WALLET_MNEMONIC)
-    problems.push("SOFTWARE_WALLET_MNEMONIC: required with WALLET_DRIVER=software");
+    problems.push(`SOFTWARE_WALLET_MNEMONIC: required with WALLET_DEVICE=${device}`);
   if (isProduction(env) && !isTrue(env.ALLOW_SOFTWARE_WALLET_IN_PRODUCTION)) {
     problems.push(
-      "WALLET_DRIVER: the software wallet is for tests and development; refused with NODE_ENV=production (set ALLOW_SOFTWARE_WALLET_IN_PRODUCTION=true to override, loudly)",
+      `WALLET_DEVICE: ${device} is a software wallet for tests and development; refused with NODE_ENV=production (set ALLOW_SOFTWARE_WALLET_IN_PRODUCTION=true to override, loudly)`,
     );
   }
   return problems;

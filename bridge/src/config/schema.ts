@@ -2,6 +2,7 @@ import { normalizeDerivationPath, TRON_PATH_PATTERN } from "@tron-auth/shared/pr
 import { z } from "zod";
 import { DECODABLE_TYPES, type DecodableType } from "../tron/contract-types.ts";
 import { jsonText, tronAddress } from "./fields.ts";
+import { WALLET_DEVICES } from "./wallet-device.ts";
 import { walletTokensJson } from "./wallet-tokens.ts";
 
 const bool = z
@@ -101,10 +102,13 @@ export const bridgeEnvSchema = z.object({
   AUDIT_OUTBOX_MAX_LAG: positiveInt(1_000, 10_000_000),
   ENABLE_HARDWARE_WALLET: bool.default(false),
   /**
-   * ledger: the USB device; software: a mnemonic-backed device for tests and development, refused
-   * in production unless ALLOW_SOFTWARE_WALLET_IN_PRODUCTION is set. Default: ledger when
-   * ENABLE_HARDWARE_WALLET, else none.
+   * The signing device: ledger or trezor on USB; auto (whichever is plugged in, Ledger first);
+   * software-ledger or software-trezor, mnemonic-backed devices speaking the real protocols for
+   * tests and development, refused in production unless ALLOW_SOFTWARE_WALLET_IN_PRODUCTION is
+   * set; none. Default: WALLET_DRIVER's device, else ledger when ENABLE_HARDWARE_WALLET, else none.
    */
+  WALLET_DEVICE: z.enum([...WALLET_DEVICES, "none"]).optional(),
+  /** The older form of WALLET_DEVICE: ledger, software (= software-ledger) or none. */
   WALLET_DRIVER: z.enum(["ledger", "software", "none"]).optional(),
   SOFTWARE_WALLET_MNEMONIC: z.string().min(1).optional(),
   ALLOW_SOFTWARE_WALLET_IN_PRODUCTION: bool.default(false),

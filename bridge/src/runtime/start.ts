@@ -6,6 +6,7 @@ import { AuditStore } from "../audit/store.ts";
 import { createAssertionVerifier } from "../auth/assertion.ts";
 import { ReplayStore } from "../auth/replay-store.ts";
 import type { BridgeConfig } from "../config/schema.ts";
+import { walletDeviceOf } from "../config/wallet-device.ts";
 import { connectDatabase } from "../db/mongo.ts";
 import { startPurge } from "../db/purge-timer.ts";
 import { auditRoutes } from "../routes/audit.ts";
@@ -16,12 +17,11 @@ import { createApp } from "../server/app.ts";
 import { startBridgeServer } from "../server/https.ts";
 import { UserAdmin } from "../users/admin.ts";
 import { UserStore } from "../users/store.ts";
-import type { SoftwareTronDevice } from "../wallet/software-device.ts";
+import type { DeviceHolder } from "../wallet/software/device-holder.ts";
 import { reportServedCertificate } from "./certificate-report.ts";
 import { startHealthListener } from "./health-listener.ts";
 import { bridgeProbes } from "./probes.ts";
 import { readTlsMaterial } from "./tls-files.ts";
-import { walletDriver } from "./wallet-driver.ts";
 
 export const BRIDGE_VERSION = "1.0.0";
 
@@ -35,7 +35,7 @@ export type RunningBridge = {
   /** Re-reads the certificate files; new connections use them, the listener stays up. */
   reloadTls(): Promise<void>;
   /** The software wallet device, when that is the driver: tests steer it (reject, lock, unplug). */
-  softwareDevice?: SoftwareTronDevice;
+  softwareDevice?: DeviceHolder;
   /** Resolves when every signing operation this process started has ended and been stored. */
   settleWallet(): Promise<void>;
   /** One drain of the audit outbox now (it also runs on its interval); 0 without an outbox. */
@@ -93,7 +93,7 @@ export async function startBridge(config: BridgeConfig, log: Logger): Promise<Ru
     if (!redis) log.warn("UPSTASH_REDIS_REST_URL not set: the worker's audit outbox is not drained");
     // The signing stack (tronweb, the Ledger libraries: tens of MB) loads only when a wallet is configured.
     const wallet =
-      walletDriver(config) === "none"
+      walletDeviceOf(config) === "none"
         ? undefined
         : await (await import("./wallet.ts")).buildWallet(config, {
             db: database.db,

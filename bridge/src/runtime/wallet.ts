@@ -4,16 +4,15 @@ import type { Db } from "mongodb";
 import type { Logger } from "pino";
 import type { AuditStore } from "../audit/store.ts";
 import type { BridgeConfig } from "../config/schema.ts";
+import { walletDeviceOf } from "../config/wallet-device.ts";
 import type { UserStore } from "../users/store.ts";
-import { ledgerConnector, softwareConnector } from "../wallet/connectors.ts";
 import { DeviceManager } from "../wallet/device-manager.ts";
 import { freezeReader } from "../wallet/lockdown-freeze.ts";
 import { OperationStore } from "../wallet/operation-store.ts";
-import { SoftwareTronDevice } from "../wallet/software-device.ts";
 import { SpendLedger } from "../wallet/spend-ledger.ts";
 import { WalletOperations } from "../wallet/wallet-operations.ts";
 import { WalletService } from "../wallet/wallet-service.ts";
-import { walletDriver } from "./wallet-driver.ts";
+import { connectWalletDevice } from "./wallet-device.ts";
 
 type WalletDeps = {
   db: Db;
@@ -32,19 +31,11 @@ function serviceNames(config: BridgeConfig): string[] {
 
 /** The signing stack for the configured driver, or undefined when the bridge has no wallet. */
 export async function buildWallet(config: BridgeConfig, deps: WalletDeps) {
-  const driver = walletDriver(config);
-  if (driver === "none") return undefined;
+  const device = walletDeviceOf({ ...config, ENABLE_HARDWARE_WALLET: config.ENABLE_HARDWARE_WALLET });
+  if (device === "none") return undefined;
   const spend = new SpendLedger(deps.db);
   await spend.ensureIndexes();
-  let softwareDevice: SoftwareTronDevice | undefined;
-  if (driver === "software") {
-    if (config.NODE_ENV === "production")
-      deps.log.warn(
-        "SOFTWARE WALLET IN PRODUCTION: keys come from a mnemonic in the environment, not a Ledger",
-      );
-    softwareDevice = new SoftwareTronDevice(config.SOFTWARE_WALLET_MNEMONIC ?? "");
-  }
-  const connector = softwareDevice ? softwareConnector(softwareDevice) : ledgerConnector();
+  const { connector, holder: softwareDevice } = await connectWalletDevice(device, config, deps.log);
   const manager = new DeviceManager(connector, {
     defaultPath: config.WALLET_DEFAULT_PATH,
     confirmTimeoutMs: config.WALLET_CONFIRM_TIMEOUT_SECONDS * 1000,

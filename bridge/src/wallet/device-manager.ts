@@ -1,21 +1,13 @@
 import { AppError } from "@tron-auth/shared/problems";
 import type { Logger } from "pino";
 import { Mutex } from "../util/mutex.ts";
+import type { DeviceConnector, DeviceSession } from "./device.ts";
 import { type DeviceStatus, deviceStateOf } from "./device-errors.ts";
-import { type Transport, Trx } from "./ledger-modules.ts";
-
-export type WalletDriver = "ledger" | "software";
-
-/** How the manager reaches a device: open a transport, and optionally hear plug/unplug events. */
-export type DeviceConnector = {
-  driver: WalletDriver;
-  open(): Promise<Transport>;
-  watch?(events: { attached(): void; detached(): void }): () => void;
-};
 
 export type WalletInfo = {
   status: DeviceStatus;
-  driver: WalletDriver;
+  /** The configured device, or the one found when set to auto. */
+  driver: string;
   appVersion: string | null;
   address: string | null;
   /** Operations running on the device or waiting for it. */
@@ -26,8 +18,9 @@ class ConfirmationTimeout extends Error {}
 
 /**
  * One device, one conversation at a time: every operation goes through a queue, so callers never
- * see the transport's "locked" race. The transport is opened lazily and dropped on disconnect or
- * timeout, so the next operation reopens it (after the cable or the TRON app came back).
+ * see the transport's "locked" race. The session is opened lazily and dropped on disconnect or
+ * timeout, so the next operation reopens it (after the cable or the TRON app came back). The same
+ * rules hold for every device: drivers only translate their answers into device faults.
  */
 export class DeviceManager {
   readonly #connector: DeviceConnector;
@@ -35,7 +28,7 @@ export class DeviceManager {
   readonly #confirmTimeoutMs: number;
   readonly #defaultPath: string;
   readonly #log: Logger;
-  #transport: Transport | null = null;
+  #session: DeviceSession | null = null;
   #pending = 0;
   #info: Omit<WalletInfo, "pending">;
   #unwatch: (() => void) | undefined;
@@ -66,10 +59,10 @@ export class DeviceManager {
   /** Asks the device for its app version and default address; the result is the reported state. */
   async refresh(): Promise<WalletInfo> {
     try {
-      await this.use(async (trx) => {
-        const config = await trx.getAppConfiguration();
-        const { address } = await trx.getAddress(this.#defaultPath);
-        this.#info = { ...this.#info, status: "ready", appVersion: config.version, address };
+      await this.use(async (device) => {
+        const appVersion = await device.version();
+        const address = await device.address(this.#defaultPath);
+        this.#info = { ...this.#info, status: "ready", appVersion, address };
       });
     } catch (error) {
       if (!(error instanceof AppError)) this.#log.warn({ err: error }, "wallet refresh failed");
@@ -78,12 +71,12 @@ export class DeviceManager {
   }
 
   /** Runs `op` alone on the device, bounded by the confirmation timeout; errors become problems. */
-  use<T>(op: (trx: Trx) => Promise<T>): Promise<T> {
+  use<T>(op: (device: DeviceSession) => Promise<T>): Promise<T> {
     this.#pending++;
     const done = () => void this.#pending--;
     const result = this.#queue.run(async () => {
-      const trx = await this.#open();
-      const running = op(trx);
+      const device = await this.#open();
+      const running = op(device);
       // A timed-out operation settles later (when its transport closes); nobody waits for it then.
       running.catch(() => undefined);
       try {
@@ -103,17 +96,19 @@ export class DeviceManager {
   async close(): Promise<void> {
     this.#unwatch?.();
     await this.#queue.run(() => this.#drop("disconnected"));
+    await this.#connector.close?.();
   }
 
-  async #open(): Promise<Trx> {
-    if (!this.#transport) {
+  async #open(): Promise<DeviceSession> {
+    if (!this.#session) {
       try {
-        this.#transport = await this.#connector.open();
+        this.#session = await this.#connector.open();
+        this.#info = { ...this.#info, driver: this.#session.driver };
       } catch (error) {
         throw await this.#problemFrom(error, true);
       }
     }
-    return new Trx(this.#transport);
+    return this.#session;
   }
 
   #timeout(): Promise<never> {
@@ -140,9 +135,9 @@ export class DeviceManager {
   }
 
   async #drop(status: DeviceStatus): Promise<void> {
-    const transport = this.#transport;
-    this.#transport = null;
+    const session = this.#session;
+    this.#session = null;
     this.#info = { ...this.#info, status };
-    await transport?.close().catch(() => undefined);
+    await session?.close().catch(() => undefined);
   }
 }

@@ -32,7 +32,7 @@ export class LedgerUsbUnavailable extends Error {
   readonly code = "ledger_usb_unavailable";
   constructor(cause: unknown) {
     super(
-      "WALLET_DRIVER=ledger needs @ledgerhq/hw-transport-node-hid, an optional dependency that " +
+      "WALLET_DEVICE=ledger (or auto) needs @ledgerhq/hw-transport-node-hid, an optional dependency that " +
         "compiles node-hid against libusb/libudev. Install the headers (apt-get install " +
         "libusb-1.0-0-dev libudev-dev python3 make g++) and run npm install again, or use the " +
         "bridge image, which builds it.",

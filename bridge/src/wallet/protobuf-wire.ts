@@ -49,3 +49,29 @@ export function readFields(buf: Buffer): WireField[] {
   }
   return fields;
 }
+
+/** A field to write: a varint, or length-delimited bytes. */
+export type OutField = { number: number; varint: bigint } | { number: number; bytes: Buffer };
+
+function varintBytes(value: bigint): number[] {
+  const out: number[] = [];
+  let v = BigInt.asUintN(64, value);
+  do {
+    const byte = Number(v & 0x7fn);
+    v >>= 7n;
+    out.push(v > 0n ? byte | 0x80 : byte);
+  } while (v > 0n);
+  return out;
+}
+
+/** Writes fields in the order given, canonically: the inverse of readFields for these types. */
+export function writeFields(fields: readonly OutField[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const f of fields) {
+    const wire = "varint" in f ? WIRE.varint : WIRE.len;
+    parts.push(Buffer.from(varintBytes((BigInt(f.number) << 3n) | BigInt(wire))));
+    if ("varint" in f) parts.push(Buffer.from(varintBytes(f.varint)));
+    else parts.push(Buffer.from(varintBytes(BigInt(f.bytes.length))), f.bytes);
+  }
+  return Buffer.concat(parts);
+}

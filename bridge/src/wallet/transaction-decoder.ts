@@ -92,8 +92,9 @@ export function decodeTransaction(rawDataHex: string): DecodedTransaction {
   const bytes = Buffer.from(rawDataHex, "hex");
   const txID = createHash("sha256").update(bytes).digest("hex");
   const raw = readMessage("Transaction.raw", bytes, RAW);
-  const [only, ...more] = raw.contract;
+  const { contract, ...header } = raw;
+  const [only, ...more] = contract;
   if (!only || more.length > 0)
     throw policyDenied("contract_count", "A transaction must hold exactly one contract.");
-  return { txID, contract: decodeContract(only) };
+  return { txID, header, contract: decodeContract(only) };
 }

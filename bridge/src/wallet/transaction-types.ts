@@ -13,4 +13,15 @@ export type DecodedContract =
       tokenId: bigint;
     };
 
-export type DecodedTransaction = { txID: string; contract: DecodedContract };
+/** Transaction.raw's other fields as read (absent when not encoded). */
+export type TransactionHeader = {
+  refBlockBytes: Buffer | undefined;
+  refBlockNum: bigint | undefined;
+  refBlockHash: Buffer | undefined;
+  expiration: bigint | undefined;
+  memo: Buffer | undefined;
+  timestamp: bigint | undefined;
+  feeLimit: bigint | undefined;
+};
+
+export type DecodedTransaction = { txID: string; header: TransactionHeader; contract: DecodedContract };

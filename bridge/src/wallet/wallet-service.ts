@@ -8,8 +8,8 @@ import { verifyTronMessageSignature } from "../tron/signature.ts";
 import type { UserStore } from "../users/store.ts";
 import { effectiveStatus } from "../users/user.ts";
 import { allowedPath } from "./derivation-paths.ts";
+import type { DeviceSession } from "./device.ts";
 import type { DeviceManager, WalletInfo } from "./device-manager.ts";
-import type { Trx } from "./ledger-modules.ts";
 import { type MessagePolicy, messageToSign } from "./message-policy.ts";
 import { checkOwner, checkTransaction, type SigningPolicy } from "./policy.ts";
 import type { SpendLedger } from "./spend-ledger.ts";
@@ -85,12 +85,14 @@ export class WalletService {
       derivation: this.#path(path),
       spends: checkTransaction(tx, policy),
     }));
-    const signature = await this.#onDevice(signer, details, async (trx) => {
+    const signature = await this.#onDevice(signer, details, async (device) => {
       const held = await this.#guard(signer, details, () => spend.reserve(spends, this.#d.now()));
       try {
-        const { address } = await trx.getAddress(derivation);
+        const address = await device.address(derivation);
         await this.#guard(signer, details, () => checkOwner(tx, address));
-        const sig = await trx.signTransaction(derivation, rawDataHex, []);
+        const sig = await device.signTransaction(derivation, tx, rawDataHex);
+        // txID is sha256 of the bytes the policy read: a device that signs rebuilt fields (Trezor)
+        // passes only if it rebuilt exactly those bytes.
         if (!recoversTo(tx.txID, sig, address)) throw invalidSignature();
         return sig;
       } catch (error) {
@@ -121,10 +123,11 @@ export class WalletService {
       message: messageToSign(text, this.#d.messages, { user: signer.id, request }),
     }));
     const summary = { type: "message", length: text.length, text: text.slice(0, 256) };
-    return this.#onDevice(signer, { kind: "message", summary }, async (trx) => {
-      const { address } = await trx.getAddress(derivation);
-      const hex = Buffer.from(message, "utf8").toString("hex");
-      const signature = `0x${await trx.signPersonalMessage(derivation, hex)}`;
+    return this.#onDevice(signer, { kind: "message", summary }, async (device) => {
+      if (!device.signsMessages)
+        throw new AppError("unsupported_by_device", "This wallet device cannot sign TRON messages.");
+      const address = await device.address(derivation);
+      const signature = await device.signMessage(derivation, message);
       if (!verifyTronMessageSignature(message, signature, address).ok) throw invalidSignature();
       return { address, signature, signedMessage: message };
     });
@@ -171,14 +174,14 @@ export class WalletService {
   async #onDevice<T>(
     signer: Signer,
     details: Record<string, unknown>,
-    op: (trx: Trx) => Promise<T>,
+    op: (device: DeviceSession) => Promise<T>,
   ): Promise<T> {
     try {
-      const result = await this.#d.device.use(async (trx) => {
+      const result = await this.#d.device.use(async (device) => {
         // Checked again here: a lockdown engaged while this operation waited in the queue (behind
         // a long confirmation) must stop it before the device sees it.
         await this.#refuseIfFrozen(signer, details);
-        return op(trx);
+        return op(device);
       });
       await this.#record(signer, "wallet_sign_approved", "success", details);
       return result;

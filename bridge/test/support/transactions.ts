@@ -19,10 +19,15 @@ function rawHex(contract: unknown, extra: Record<string, unknown> = {}): string 
 }
 
 /** A TRX transfer, built offline with tronweb; `memoBytes` makes it longer than one 250-byte APDU. */
-export function transferHex(o: { amountSun: number; to?: string; memoBytes?: number }): string {
+export function transferHex(o: {
+  amountSun: number;
+  to?: string;
+  memoBytes?: number;
+  owner?: string;
+}): string {
   const value = {
     amount: o.amountSun,
-    owner_address: TronWeb.address.toHex(TEST_ADDRESS),
+    owner_address: TronWeb.address.toHex(o.owner ?? TEST_ADDRESS),
     to_address: TronWeb.address.toHex(o.to ?? USDT),
   };
   const contract = {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { SoftwareTronDevice } from "../../src/wallet/software-device.ts";
+import type { DeviceHolder } from "../../src/wallet/software/device-holder.ts";
 import { type CallResult, startTestBridge, type TestBridge } from "./harness.ts";
 import { TEST_MNEMONIC } from "./transactions.ts";
 import { newWallet, type Wallet } from "./wallet.ts";
@@ -14,7 +14,7 @@ export type WalletBridge = {
   t: TestBridge;
   /** The bootstrap SUPER_ADMIN, signed in: may sign. */
   signer: Actor;
-  device(): SoftwareTronDevice;
+  device(): DeviceHolder;
   signTx(rawDataHex: string, o?: SignOptions): Promise<SignResult>;
   signMsg(message: string, o?: SignOptions): Promise<SignResult>;
   /** GET an operation as `as` (default: the signer). */
@@ -31,13 +31,20 @@ export async function startWalletBridge(
   const root = newWallet();
   const t = await startTestBridge({
     NODE_ENV: "test",
-    WALLET_DRIVER: "software",
+    WALLET_DEVICE: "software-ledger",
     SOFTWARE_WALLET_MNEMONIC: TEST_MNEMONIC,
     BOOTSTRAP_SUPER_ADMIN_ADDRESS: [root, ...(o.moreAdmins ?? [])].map((w) => w.address).join(","),
     ...env,
   });
   const sa = await t.actorFor(root);
   const signer = { sub: sa.id, roles: sa.roles };
+  // A Trezor is found by connect's first enumeration, a moment after start: tests begin once
+  // the device answered (a Ledger answers at once).
+  for (let i = 0; i < 100; i++) {
+    const info = await t.call("/internal/v1/wallet", { assertion: signer });
+    if (info.body.status === "ready") break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const sign = async (route: string, body: Record<string, unknown>, o: SignOptions): Promise<SignResult> => {
     const res = await t.call(`/internal/v1/wallet/${route}`, {
       body: { idempotencyKey: o.key ?? randomUUID(), ...body, ...(o.path ? { path: o.path } : {}) },

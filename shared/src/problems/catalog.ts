@@ -50,6 +50,7 @@ export const PROBLEMS = {
   wallet_operation_interrupted: { status: 503, title: "The bridge restarted during the operation" },
   wallet_signature_invalid: { status: 502, title: "The wallet device returned an invalid signature" },
   signing_policy_denied: { status: 403, title: "Refused by the signing policy" },
+  unsupported_by_device: { status: 422, title: "The wallet device cannot sign this" },
   signing_frozen: { status: 423, title: "Signing frozen by a lockdown" },
 } as const satisfies Record<string, { status: number; title: string }>;
 

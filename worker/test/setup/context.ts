@@ -30,6 +30,16 @@ export type WorkerTestContext = {
   /** SESSION_MAC_KEY material: the worker runs with `a`; `b` is for the rotation test. */
   sessionMac: { a: string; b: string };
   /** A bootstrap SUPER_ADMIN of the bridge, as a software wallet's private key. */
+  /**
+   * The software devices the stack's bridge can switch to (POST /use/{device} on the bridge
+   * control), with what differs between them: the wallet tests run once per device.
+   */
+  softwareDevices: {
+    device: string;
+    appVersion: string;
+    signsMessages: boolean;
+    unpluggedMidSignature: readonly string[];
+  }[];
   superAdminPrivateKey: string;
 };
 
