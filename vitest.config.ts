@@ -11,6 +11,8 @@ export default defineConfig({
       "upstash-rest",
       "bridge",
       "stack/worker-tests",
+      "stack/client-tests",
+      "stack/web-tests",
       "stack",
       "scripts",
     ],

@@ -72,6 +72,14 @@ ensure_dependencies() {
   (cd "$root" && npm install --no-audit --no-fund --loglevel=error)
 }
 
+# The browser tests (stack/web-tests) drive Debian's chromium through playwright-core, which never
+# downloads a browser of its own. Only `npm test` needs it; CHROMIUM_PATH points at another one.
+ensure_chromium() {
+  [ -n "${CHROMIUM_PATH:-}" ] && return 0
+  command -v chromium >/dev/null && return 0
+  ensure_apt_packages chromium
+}
+
 # Said before a first run, so a newcomer knows the wait is expected and what it is for.
 first_run_notice() {
   [ -x "$root/.cache/bin/ferretdb-local" ] && [ -f "$root/node_modules/.package-lock.json" ] && return 0

@@ -75,7 +75,7 @@ async function main(): Promise<number> {
       ports: ANY_PORTS,
       bridgeEnv: { NODE_ENV: "development" },
       workerEntry: WORKER_ENTRY,
-      workerVars: limitVars(),
+      edgeVars: limitVars(),
       log: (line) => say(`loadtest: ${line}`),
     });
     const edge = stack.urls.edge ?? "";

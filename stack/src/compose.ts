@@ -8,7 +8,7 @@ import { startMtlsForwarder } from "./mtls-forwarder.ts";
 import { type RestartableBridge, startRestartableBridge } from "./restartable-bridge.ts";
 import { publicJwks, type StackSecrets, writeTlsFiles } from "./secrets.ts";
 import { StopList } from "./stop-list.ts";
-import { type EdgeWiring, workerBindings } from "./worker-bindings.ts";
+import { type EdgeWiring, withVars, workerBindings } from "./worker-bindings.ts";
 import { startWorkerd } from "./workerd.ts";
 
 /** Where each server listens; 0 lets the OS choose. */
@@ -35,8 +35,10 @@ export type StackPlan = {
   faults?: boolean;
   /** A worker entry to run in workerd; without it the caller runs the worker (the vitest pool does). */
   workerEntry?: string;
-  /** Worker vars beyond the wiring (the load test states its rate limits). */
-  workerVars?: Record<string, string>;
+  /** Worker vars beyond the wiring (e.g. rate limits in tests). */
+  edgeVars?: Record<string, string>;
+  /** The built pages (web/dist) for the workerd worker's ASSETS binding. */
+  assets?: string;
   /** The plain-HTTP to mTLS forwarder that `wrangler dev` reaches the bridge through. */
   forwarder?: boolean;
   log?: (line: string) => void;
@@ -125,14 +127,13 @@ export async function startStack(plan: StackPlan): Promise<RunningStack> {
           }),
         )
       : undefined;
-    const edge = workerBindings(wiring);
     const worker = plan.workerEntry
       ? parts.add(
           await startWorkerd({
             entry: plan.workerEntry,
             port: ports.edge,
-            bindings: { ...edge.bindings, ...plan.workerVars },
-            serviceBindings: edge.serviceBindings,
+            assets: plan.assets,
+            ...withVars(workerBindings(wiring), plan.edgeVars),
           }),
         )
       : undefined;

@@ -5,12 +5,14 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { buildPages } from "@tron-auth/web/build";
 import { type StackPorts, startStack } from "./compose.ts";
 import { keptSecrets } from "./secrets.ts";
 import { WORKER_ENTRY } from "./workerd.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const MARKER = "# written by npm start";
+const PAGES_DIR = join(ROOT, "web", "dist");
 
 const DEFAULT_PORTS: StackPorts = {
   edge: 8787,
@@ -64,6 +66,8 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stdout.write(`${line}\n`);
   log("starting the local stack (first run makes certificates and keys in .dev/)");
   const secrets = await keptSecrets(dir);
+  // The pages the worker serves (wrangler.toml [assets]), built fresh so an edit shows on restart.
+  const pages = await buildPages();
   // Development defaults: the software wallet, and the worker in workerd with its mTLS binding.
   // WALLET_DEVICE picks the device (software-ledger by default, software-trezor, or a real one).
   const device = process.env.WALLET_DEVICE ?? "software-ledger";
@@ -75,6 +79,7 @@ async function main(): Promise<void> {
     ports: ports(),
     bridgeEnv: { NODE_ENV: "development", WALLET_DEVICE: device },
     workerEntry: WORKER_ENTRY,
+    assets: PAGES_DIR,
     forwarder: true,
     log,
   });
@@ -92,6 +97,7 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => stop("SIGTERM"));
   const devVars = process.env.DEV_DIR ? "left .dev.vars alone (DEV_DIR set)" : writeDevVars(stack.wiring);
   log(`
+  sign-in page               ${DEV_IDENTITY.siwt.uri}   (open it in a browser with TronLink on Nile; ${(pages.signinGzip / 1024).toFixed(1)} KiB JS gzip)
   edge (worker in workerd)   ${stack.urls.edge}          try: curl ${stack.urls.edge}/health
   bridge (mTLS)              ${stack.urls.bridge}
   bridge health (loopback)   ${stack.urls.bridgeHealth}/health/ready
@@ -100,7 +106,13 @@ async function main(): Promise<void> {
   development SUPER_ADMIN    ${secrets.superAdmin.address}   (key in ${join(dir, "super-admin.json")})
 
   npm run demo   signs in, refreshes, calls /v1/me and signs through the wallet. Ctrl-C stops.`);
-  log(JSON.stringify({ ready: true, urls: stack.urls, superAdmin: secrets.superAdmin.address }));
+  log(
+    JSON.stringify({
+      ready: true,
+      urls: { ...stack.urls, signIn: DEV_IDENTITY.siwt.uri },
+      superAdmin: secrets.superAdmin.address,
+    }),
+  );
 }
 
 main().catch((error: unknown) => {

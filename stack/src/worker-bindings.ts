@@ -54,3 +54,8 @@ export function workerBindings(w: EdgeWiring): WorkerBindings {
     serviceBindings: { BRIDGE: bridgeBinding(w.bridgeAddress, w.caPem, w.clientKeypair) },
   };
 }
+
+/** The same bindings with further vars (later ones win). */
+export function withVars(b: WorkerBindings, vars: Record<string, string> = {}): WorkerBindings {
+  return { ...b, bindings: { ...b.bindings, ...vars } };
+}

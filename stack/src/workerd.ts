@@ -42,7 +42,7 @@ export type WorkerdHandle = { url: string; stop(): Promise<void> };
  * option shape (what the vitest pool uses) converts.
  */
 export async function startWorkerd(
-  opts: { entry: string; port: number } & WorkerBindings,
+  opts: { entry: string; port: number; assets?: string | undefined } & WorkerBindings,
 ): Promise<WorkerdHandle> {
   const scriptPath = await bundleWorker(opts.entry);
   const mf = new Miniflare(
@@ -55,6 +55,17 @@ export async function startWorkerd(
       port: opts.port,
       bindings: opts.bindings,
       serviceBindings: opts.serviceBindings as never,
+      // The pages, as wrangler.toml's [assets] serves them: the worker runs first (it adds the
+      // security headers) and hands what no route matches to the ASSETS binding.
+      ...(opts.assets
+        ? {
+            assets: {
+              directory: opts.assets,
+              binding: "ASSETS",
+              routerConfig: { has_user_worker: true, invoke_user_worker_ahead_of_assets: true },
+            },
+          }
+        : {}),
     }),
   );
   const url = (await mf.ready).toString().replace(/\/$/, "");

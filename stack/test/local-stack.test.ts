@@ -19,7 +19,7 @@ afterAll(() => {
 
 type Ready = {
   ready: true;
-  urls: Record<"edge" | "bridge" | "upstash" | "forwarder", string>;
+  urls: Record<"edge" | "bridge" | "upstash" | "forwarder" | "signIn", string>;
   superAdmin: string;
 };
 
@@ -93,6 +93,12 @@ describe("the local stack (npm start), the demo, and wrangler dev through the fo
       FORWARDER_PORT: String(await freePort()),
     };
     const { child, ready } = await start({ DEV_DIR: dir, ...ports });
+
+    // The sign-in page, served by the worker from the pages npm start built, at the URL it printed.
+    expect(ready.urls.signIn).toBe("http://localhost:8787/");
+    const page = await fetch(`${ready.urls.edge}/`);
+    expect([page.status, page.headers.get("content-type")?.split(";")[0]]).toEqual([200, "text/html"]);
+    expect(await page.text()).toContain("Sign in with your TRON wallet");
 
     const viaMiniflare = demo(ready.urls.edge);
     expect(viaMiniflare.stdout).toContain("demo: all steps passed");

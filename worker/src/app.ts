@@ -2,11 +2,13 @@ import { Hono } from "hono";
 import { registerAdminRoutes } from "./admin/routes.ts";
 import { definer } from "./guard/define-route.ts";
 import { registerHealthRoutes } from "./health/routes.ts";
-import { renderError, renderNotFound } from "./http/errors.ts";
+import { renderError } from "./http/errors.ts";
 import { requestId } from "./http/request-id.ts";
+import { securityHeaders } from "./http/security-headers.ts";
 import { rateLimitHeaders } from "./limits/headers.ts";
 import { registerLockdownRoutes } from "./lockdown/routes.ts";
 import { registerOpenApiRoute } from "./openapi/routes.ts";
+import { pagesOrNotFound } from "./pages/assets.ts";
 import type { AppEnv } from "./platform/env.ts";
 import { registerSessionRoutes } from "./sessions/routes.ts";
 import { registerSignInRoutes } from "./signin/routes.ts";
@@ -16,6 +18,7 @@ import { registerWalletRoutes } from "./wallet/routes.ts";
 /** Every route goes through defineRoute: it states its access, gets its guards and is documented. */
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  app.use(securityHeaders);
   app.use(requestId);
   app.use(rateLimitHeaders);
   const define = definer(app);
@@ -27,7 +30,7 @@ export function createApp(): Hono<AppEnv> {
   registerLockdownRoutes(define);
   registerWalletRoutes(define);
   registerOpenApiRoute(define, app);
-  app.notFound(renderNotFound);
+  app.notFound(pagesOrNotFound);
   app.onError(renderError);
   return app;
 }

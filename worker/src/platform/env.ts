@@ -8,6 +8,8 @@ export type Env = {
   BRIDGE_FORWARDER_URL?: string;
   /** Origin used in URLs sent through BRIDGE (only its host matters for SNI and routing). */
   BRIDGE_ORIGIN?: string;
+  /** The pages (wrangler.toml [assets]); absent in the API-only test worker. */
+  ASSETS?: Fetcher;
   UPSTASH_REDIS_REST_URL: string;
   /** Secret. */
   UPSTASH_REDIS_REST_TOKEN: string;

@@ -1,19 +1,13 @@
-import { type Role, roleSchema } from "@tron-auth/shared/auth";
-import * as z from "zod/mini";
+import type { Role } from "@tron-auth/shared/auth";
+import { type TokenPair, tokenPairSchema } from "@tron-auth/shared/protocol";
 import type { Settings } from "../platform/config.ts";
 import { issueAccessToken } from "./access-token.ts";
 import type { KeyRing } from "./keys.ts";
 import { formatRefreshToken, hashSecret, newRefreshToken } from "./refresh-token.ts";
 
-/** The login and refresh response body (README "Public API"). */
-export const tokenPairSchema = z.object({
-  accessToken: z.string(),
-  refreshToken: z.string(),
-  tokenType: z.literal("Bearer"),
-  expiresIn: z.int(),
-  user: z.object({ id: z.string(), address: z.string(), roles: z.array(roleSchema) }),
-});
-export type TokenPairBody = z.infer<typeof tokenPairSchema>;
+/** The login and refresh response body (README "Public API"), shared with the client library. */
+export { tokenPairSchema };
+export type TokenPairBody = TokenPair;
 
 /** The body, and the hash of its refresh token's secret: what the session stores instead of it. */
 export type MintedPair = { body: TokenPairBody; refreshHash: string };

@@ -1,0 +1,56 @@
+import * as z from "zod/mini";
+import { roleSchema } from "../auth/roles.ts";
+import { tronAddressSchema } from "../siwt/address.ts";
+
+/**
+ * The public API's sign-in and session bodies (README "Public API"), defined once: the worker
+ * validates and documents with them, the client library types its calls and checks its answers.
+ */
+export const challengeRequest = z.strictObject({
+  address: tronAddressSchema,
+  chainId: z.optional(z.string().check(z.maxLength(32))),
+});
+export const challengeResponse = z.object({
+  message: z.string(),
+  nonce: z.string(),
+  expiresAt: z.iso.datetime(),
+});
+export const loginRequest = z.strictObject({
+  message: z.string().check(z.minLength(1), z.maxLength(4096)),
+  signature: z.string().check(z.minLength(1), z.maxLength(200)),
+});
+export const refreshRequest = z.strictObject({
+  refreshToken: z.string().check(z.minLength(1), z.maxLength(256)),
+});
+/** The login and refresh response body. */
+export const tokenPairSchema = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  tokenType: z.literal("Bearer"),
+  expiresIn: z.int(),
+  user: z.object({ id: z.string(), address: z.string(), roles: z.array(roleSchema) }),
+});
+export const sessionsResponse = z.object({
+  sessions: z.array(
+    z.object({
+      id: z.string(),
+      createdAt: z.iso.datetime(),
+      lastUsedAt: z.iso.datetime(),
+      ip: z.string(),
+      userAgent: z.string(),
+      current: z.boolean(),
+    }),
+  ),
+});
+export const meResponse = z.object({
+  id: z.string(),
+  address: z.string(),
+  roles: z.array(roleSchema),
+  permissions: z.array(z.string()),
+});
+
+export type ChallengeResponse = z.infer<typeof challengeResponse>;
+export type TokenPair = z.infer<typeof tokenPairSchema>;
+export type SessionList = z.infer<typeof sessionsResponse>;
+export type SessionInfo = SessionList["sessions"][number];
+export type Me = z.infer<typeof meResponse>;

@@ -1,0 +1,276 @@
+import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { newWallet, type Wallet } from "@tron-auth/bridge/testing/wallet";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { expiredTwin } from "../edge-tests/tokens.ts";
+import { launchChromium, screenshots, type TestWallet, walletContext } from "./browser.ts";
+
+const ctx = inject("edgeTestContext");
+const ROOT = join(import.meta.dirname, "..", "..");
+const AXE = readFileSync(join(ROOT, "node_modules", "axe-core", "axe.min.js"), "utf8");
+const SESSION_KEY = "tron-auth:session";
+
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+});
+
+async function open(wallet?: TestWallet): Promise<{ context: BrowserContext; page: Page; signed: string[] }> {
+  const { context, signed } = await walletContext(browser, wallet);
+  contexts.push(context);
+  const page = await context.newPage();
+  if (process.env.DEBUG_PAGES) {
+    page.on("console", (m) => console.log("console:", m.text()));
+    page.on("pageerror", (e) => console.log("pageerror:", e.message));
+  }
+  await page.goto(`${ctx.edgeUrl}/`);
+  return { context, page, signed };
+}
+
+/** The whole flow as a person does it: connect, read the message, sign, land on the account page. */
+async function signIn(page: Page, wallet: Wallet): Promise<string> {
+  await page.click("#connect");
+  await page.locator("#review").waitFor({ state: "visible" });
+  const shown = await page.locator("#message").textContent();
+  expect(shown).toContain(wallet.address);
+  expect(shown).toContain("Chain ID: tron:3448148188");
+  await page.click("#sign");
+  await page.waitForURL("**/account", { timeout: 8_000 }).catch(async (e) => {
+    throw new Error(`no account page; status: ${await statusOf(page)}`, { cause: e });
+  });
+  await expect.poll(() => page.locator("#address").textContent()).toBe(wallet.address);
+  return shown ?? "";
+}
+
+const statusOf = (page: Page) => page.locator("#status").textContent();
+
+/** Replaces the stored access token by its expired twin, as the tab holds it after the TTL passed. */
+async function expireStoredToken(page: Page): Promise<string> {
+  const raw = await page.evaluate((key) => localStorage.getItem(key), SESSION_KEY);
+  const session = JSON.parse(raw ?? "{}") as { pair: { accessToken: string; refreshToken: string } };
+  session.pair.accessToken = await expiredTwin(session.pair.accessToken, ctx);
+  await page.evaluate(
+    ([key, value]) => localStorage.setItem(key as string, value as string),
+    [SESSION_KEY, JSON.stringify({ ...session, accessExpiresAt: Date.now() + 600_000 })],
+  );
+  return session.pair.refreshToken;
+}
+
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const results = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string }[] }> } }
+    ).axe;
+    return (await axe.run()).violations.map((v) => `${v.impact}: ${v.id}`);
+  });
+  return results.filter((v) => v.startsWith("serious") || v.startsWith("critical"));
+}
+
+describe("sign-in page", () => {
+  it("signs in with the wallet, shows the exact message first, and lands on the account page", async () => {
+    const wallet = newWallet();
+    const { page, signed } = await open(wallet);
+    await screenshots(page, "signin");
+    expect(await axeViolations(page)).toEqual([]);
+    const shown = await signIn(page, wallet);
+    expect(await page.locator("#roles").textContent()).toBe("USER");
+    expect(await page.locator("#permissions li").allTextContents()).toContain("profile:read");
+    await expect.poll(() => page.locator("#sessions tr").count()).toBe(1);
+    // The wallet signed once, and exactly the message the page showed.
+    expect(signed).toEqual([shown]);
+    await screenshots(page, "account");
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it("says so when the person declines in the wallet, and nothing is signed in", async () => {
+    const { page } = await open({ ...newWallet(), mode: "reject" });
+    await page.click("#connect");
+    await page.locator("#review").waitFor({ state: "visible" });
+    await page.click("#sign");
+    await expect.poll(() => statusOf(page)).toMatch(/declined in your wallet/);
+    expect(page.url()).not.toMatch(/\/account$/);
+    expect(await page.evaluate((key) => localStorage.getItem(key), SESSION_KEY)).toBeNull();
+  });
+
+  it("tells a person without a wallet to install one", async () => {
+    const { page } = await open();
+    await page.click("#connect");
+    await expect.poll(() => statusOf(page), { timeout: 10_000 }).toMatch(/No TRON wallet found/);
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it("tells a person whose wallet is locked to unlock it", async () => {
+    const { page } = await open({ ...newWallet(), mode: "locked" });
+    await page.click("#connect");
+    await expect.poll(() => statusOf(page)).toMatch(/wallet is locked/);
+  });
+
+  it("refuses a wallet on another network before anything is signed", async () => {
+    const { page } = await open({ ...newWallet(), chainHex: "0x2b6653dc" });
+    await page.click("#connect");
+    await expect.poll(() => statusOf(page)).toMatch(/another TRON network/);
+    expect(await page.locator("#review").isVisible()).toBe(false);
+  });
+});
+
+describe("account page", () => {
+  it("refreshes an expired token without the person noticing", async () => {
+    const wallet = newWallet();
+    const { page } = await open(wallet);
+    await signIn(page, wallet);
+    const before = await expireStoredToken(page);
+    await page.click("#reload");
+    await expect
+      .poll(() =>
+        page.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? "{}").pair?.refreshToken, SESSION_KEY),
+      )
+      .not.toBe(before);
+    expect(await page.locator("#status").isVisible()).toBe(false);
+    expect(page.url()).toMatch(/\/account$/);
+    expect(await page.locator("#address").textContent()).toBe(wallet.address);
+  });
+
+  it("two tabs refreshing at the same moment send one refresh, and the session survives", async () => {
+    const wallet = newWallet();
+    const { context, page: first } = await open(wallet);
+    await signIn(first, wallet);
+    const second = await context.newPage();
+    await second.goto(`${ctx.edgeUrl}/account`);
+    await expect.poll(() => second.locator("#address").textContent()).toBe(wallet.address);
+    const refreshes: string[] = [];
+    context.on("request", (r) => {
+      if (r.url().endsWith("/v1/auth/refresh")) refreshes.push(r.url());
+    });
+    await expireStoredToken(first);
+    await Promise.all([first.click("#reload"), second.click("#reload")]);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(refreshes).toHaveLength(1);
+    for (const tab of [first, second]) {
+      expect(tab.url()).toMatch(/\/account$/);
+      expect(await tab.locator("#address").textContent()).toBe(wallet.address);
+    }
+    // The session is alive: a reload in either tab still reads the account.
+    await second.reload();
+    await expect.poll(() => second.locator("#roles").textContent()).toBe("USER");
+  });
+
+  it("a session revoked from another browser signs this one out", async () => {
+    const wallet = newWallet();
+    const { page: phone } = await open(wallet);
+    await signIn(phone, wallet);
+    const { page: laptop } = await open(wallet);
+    await signIn(laptop, wallet);
+    await expect.poll(() => laptop.locator("#sessions button").count()).toBe(1);
+    await laptop.click("#sessions button");
+    await expect.poll(() => laptop.locator("#sessions tr").count()).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1_200)); // SESSION_CACHE_MS
+    await phone.click("#reload");
+    await phone.waitForURL(/\/\?ended=/);
+    expect(await phone.evaluate((key) => localStorage.getItem(key), SESSION_KEY)).toBeNull();
+  });
+
+  it("sign out in one tab signs out the other tabs", async () => {
+    const wallet = newWallet();
+    const { context, page: first } = await open(wallet);
+    await signIn(first, wallet);
+    const second = await context.newPage();
+    await second.goto(`${ctx.edgeUrl}/account`);
+    await expect.poll(() => second.locator("#address").textContent()).toBe(wallet.address);
+    await first.click("#signout");
+    await second.waitForURL(/\/\?ended=/);
+  });
+});
+
+describe("admin console", () => {
+  it("is absent for a USER: the console's code is never downloaded", async () => {
+    const wallet = newWallet();
+    const { page } = await open(wallet);
+    const scripts: string[] = [];
+    page.on("request", (r) => scripts.push(r.url()));
+    await signIn(page, wallet);
+    await expect.poll(() => page.locator("#roles").textContent()).toBe("USER");
+    expect(await page.locator("#admin").isVisible()).toBe(false);
+    expect(scripts.filter((u) => u.includes("console"))).toEqual([]);
+  });
+
+  it("lets the SUPER_ADMIN change a user's role, which that user's open page shows on its next request", async () => {
+    const user = newWallet();
+    const { page: userPage } = await open(user);
+    await signIn(userPage, user);
+    const { page: admin } = await open(ctx.superAdmin);
+    await signIn(admin, ctx.superAdmin);
+    await admin.locator("#admin").waitFor({ state: "visible" });
+    await admin.fill("#find-address", user.address);
+    await admin.click("#admin button[type=submit]");
+    await admin.locator(`[data-user="${user.address}"]`).waitFor();
+    // The grant rules decide what the console offers: never SUPER_ADMIN (it comes from config only).
+    expect(await admin.locator("#role-select option").allTextContents()).toEqual([
+      "USER",
+      "NODE_OPERATOR",
+      "ADMIN",
+    ]);
+    await admin.selectOption("#role-select", "NODE_OPERATOR");
+    await admin.click("#set-role");
+    await expect.poll(() => admin.locator("#admin .status").textContent()).toMatch(/NODE_OPERATOR/);
+    await screenshots(admin, "admin");
+    expect(await axeViolations(admin)).toEqual([]);
+    await userPage.click("#reload");
+    await expect.poll(() => userPage.locator("#roles").textContent()).toBe("NODE_OPERATOR");
+  });
+
+  it("engages a lockdown after a confirmation, shows the banner, and signing stops until it is lifted", async () => {
+    const { page: admin } = await open(ctx.superAdmin);
+    await signIn(admin, ctx.superAdmin);
+    await admin.locator("#lockdown-engage").waitFor({ state: "visible" });
+    let dismissed = false;
+    admin.once("dialog", (d) => {
+      dismissed = true;
+      void d.dismiss();
+    });
+    await admin.click("#lockdown-engage");
+    await expect.poll(() => dismissed).toBe(true);
+    expect(await admin.locator("#lockdown-banner").isVisible()).toBe(false);
+    admin.once("dialog", (d) => void d.accept());
+    await admin.click("#lockdown-engage");
+    await admin.locator("#lockdown-banner").waitFor({ state: "visible" });
+    const signing = await admin.evaluate(async (key) => {
+      const token = JSON.parse(localStorage.getItem(key) ?? "{}").pair.accessToken;
+      const res = await fetch("/v1/wallet/sign-message", {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${token}`,
+          "content-type": "application/json",
+          "idempotency-key": crypto.randomUUID(),
+        },
+        body: JSON.stringify({ message: "during lockdown" }),
+      });
+      return [res.status, (await res.json()).code];
+    }, SESSION_KEY);
+    expect(signing).toEqual([423, "signing_frozen"]);
+    await admin.click("#lockdown-lift");
+    await admin.locator("#lockdown-banner").waitFor({ state: "hidden" });
+  });
+});
+
+afterAll(() => {
+  // Screenshots for the README: refreshed when asked (addresses differ on every run).
+  if (!process.env.UPDATE_DOCS_SCREENSHOTS) return;
+  mkdirSync(join(ROOT, "docs"), { recursive: true });
+  for (const name of [
+    "signin-desktop",
+    "signin-phone",
+    "account-desktop",
+    "account-phone",
+    "admin-desktop",
+  ]) {
+    copyFileSync(join(ROOT, ".cache", "web-tests", `${name}.png`), join(ROOT, "docs", `${name}.png`));
+  }
+});
