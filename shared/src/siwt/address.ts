@@ -5,12 +5,21 @@ import * as z from "zod/mini";
 const b58check = createBase58check(sha256);
 const TRON_PREFIX = 0x41;
 
-/** TRON addresses: base58check over 0x41 + 20 bytes (audited codecs, no Node APIs). */
+/**
+ * A TRON address's 21 bytes (0x41 + 20): base58check with audited codecs, no Node APIs. Throws a
+ * RangeError for anything else.
+ */
+export function decodeTronAddress(value: string): Uint8Array {
+  if (value.length !== 34 || value[0] !== "T") throw new RangeError("not a TRON address");
+  const bytes = b58check.decode(value);
+  if (bytes.length !== 21 || bytes[0] !== TRON_PREFIX) throw new RangeError("not a TRON address");
+  return bytes;
+}
+
 export function isTronAddress(value: string): boolean {
-  if (value.length !== 34 || value[0] !== "T") return false;
   try {
-    const bytes = b58check.decode(value);
-    return bytes.length === 21 && bytes[0] === TRON_PREFIX;
+    decodeTronAddress(value);
+    return true;
   } catch {
     return false;
   }

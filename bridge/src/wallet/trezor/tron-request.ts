@@ -1,5 +1,5 @@
 import { AppError } from "@tron-auth/shared/problems";
-import { TronWeb } from "tronweb";
+import { decodeTronAddress } from "@tron-auth/shared/siwt";
 import { type OutField, writeFields } from "../protobuf-wire.ts";
 import type { DecodedTransaction } from "../transaction-types.ts";
 
@@ -39,8 +39,9 @@ function safeNumber(name: string, v: bigint | undefined): number {
   return Number(v);
 }
 
-const hexAddress = (base58: string) => TronWeb.address.toHex(base58);
-const addressBytes = (base58: string) => Buffer.from(hexAddress(base58), "hex");
+// The addresses come from the policy's own decoding, so they are valid here.
+const addressBytes = (base58: string) => Buffer.from(decodeTronAddress(base58));
+const hexAddress = (base58: string) => addressBytes(base58).toString("hex");
 
 /**
  * The bytes the firmware will hash and sign for `request`: it rebuilds TronRawTransaction from the
