@@ -74,6 +74,14 @@ async function axeViolations(page: Page): Promise<string[]> {
   return results.filter((v) => v.startsWith("serious") || v.startsWith("critical"));
 }
 
+/** Another tab of the same browser, on the account page, once it shows the signed-in account. */
+async function secondTab(context: BrowserContext, wallet: { address: string }): Promise<Page> {
+  const tab = await context.newPage();
+  await tab.goto(`${ctx.edgeUrl}/account`);
+  await expect.poll(() => tab.locator("#address").textContent()).toBe(wallet.address);
+  return tab;
+}
+
 describe("sign-in page", () => {
   it("signs in with the wallet, shows the exact message first, and lands on the account page", async () => {
     const wallet = newWallet();
@@ -142,9 +150,7 @@ describe("account page", () => {
     const wallet = newWallet();
     const { context, page: first } = await open(wallet);
     await signIn(first, wallet);
-    const second = await context.newPage();
-    await second.goto(`${ctx.edgeUrl}/account`);
-    await expect.poll(() => second.locator("#address").textContent()).toBe(wallet.address);
+    const second = await secondTab(context, wallet);
     const refreshes: string[] = [];
     context.on("request", (r) => {
       if (r.url().endsWith("/v1/auth/refresh")) refreshes.push(r.url());
@@ -181,9 +187,7 @@ describe("account page", () => {
     const wallet = newWallet();
     const { context, page: first } = await open(wallet);
     await signIn(first, wallet);
-    const second = await context.newPage();
-    await second.goto(`${ctx.edgeUrl}/account`);
-    await expect.poll(() => second.locator("#address").textContent()).toBe(wallet.address);
+    const second = await secondTab(context, wallet);
     await first.click("#signout");
     await second.waitForURL(/\/\?ended=/);
   });
