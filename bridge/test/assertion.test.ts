@@ -27,10 +27,15 @@ const received = (body = "", method = "POST", target = LOGIN_PATH) => ({
   body: enc.encode(body),
 });
 
+/** The refusal's reason; every refusal is an AssertionError whose message says why (the log shows it). */
 async function reason(promise: Promise<unknown>): Promise<string> {
   return promise.then(
     () => "accepted",
-    (e: { reason?: string }) => e.reason ?? "unknown",
+    (e: { reason?: string; name?: string; message?: string }) => {
+      expect(e.name).toBe("AssertionError");
+      expect(e.message).toMatch(/^assertion|^internal assertion|assertion$/);
+      return e.reason ?? "unknown";
+    },
   );
 }
 
@@ -73,6 +78,28 @@ describe("internal assertion", () => {
   it("refuses an expired assertion", async () => {
     const token = await signAssertion(key, { iatOffset: -200, lifetime: 60 });
     expect(await reason(verify(token, received()))).toBe("assertion_expired");
+  });
+
+  it("accepts an assertion at the end of its lifetime, within the clock tolerance", async () => {
+    const token = await signAssertion(key, { iatOffset: -63, lifetime: 60 });
+    expect(await reason(verify(token, received()))).toBe("accepted");
+  });
+
+  it("keeps a used id until its assertion could no longer verify, so a purge cannot reopen a replay", async () => {
+    const replay = new ReplayStore(database.db);
+    const at = new Date();
+    const verifyAt = createAssertionVerifier({
+      jwks: jwksOf(key),
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      replay,
+      now: () => at,
+    });
+    const token = await signAssertion(key, { lifetime: 60 });
+    await verifyAt(token, received());
+    // exp is at + 60 s; with the 5 s tolerance the assertion verifies until at + 65 s.
+    await replay.purgeExpired(new Date(at.getTime() + 64_000));
+    expect(await reason(verifyAt(token, received()))).toBe("assertion_replayed");
   });
 
   it("refuses a lifetime over 60 seconds", async () => {

@@ -50,6 +50,8 @@ function reasonOf(f: () => unknown): unknown {
   } catch (error) {
     if (!(error instanceof AppError)) return error;
     expect(error.problem.code).toBe("signing_policy_denied");
+    // The caller reads why in the problem's detail.
+    expect(error.problem.detail).toMatch(/^\S.{10,}\.$/);
     return error.problem.reason;
   }
 }
@@ -157,6 +159,58 @@ describe("transaction decoding", () => {
     expect(reasonOf(() => decodeTransaction(unprefixed))).toBe("malformed_transaction");
   });
 
+  it("names the message, field or address it refuses in the detail", () => {
+    const detailOf = (hex: string) => {
+      try {
+        decodeTransaction(hex);
+      } catch (error) {
+        return error instanceof AppError ? error.problem.detail : String(error);
+      }
+      return "decoded";
+    };
+    const trigger = (value: Buffer) =>
+      contract({ type: 31, typeUrl: "type.googleapis.com/protocol.TriggerSmartContract", value });
+    const addr = (a: string) => Buffer.from(TronWeb.address.toHex(a), "hex");
+    expect(detailOf(rawTransaction({ extra: pb.uint(9, 1) }))).toContain("Transaction.raw field 9");
+    expect(detailOf(rawTransaction({ contracts: [contract({ extra: pb.uint(4, 1) })] }))).toContain(
+      "Contract field 4",
+    );
+    const anyExtra = Buffer.concat([pb.uint(1, 1), pb.bytes(2, Buffer.from(contract()))]);
+    expect(detailOf(rawTransaction({ contracts: [anyExtra] }))).toContain("Contract.parameter");
+    const transferExtra = transferValue({ extra: pb.uint(7, 1) });
+    expect(detailOf(rawTransaction({ contracts: [contract({ value: transferExtra })] }))).toContain(
+      "TransferContract field 7",
+    );
+    const triggerExtra = Buffer.concat([
+      pb.bytes(1, addr(TEST_ADDRESS)),
+      pb.bytes(2, addr(DEX)),
+      pb.uint(9, 1),
+    ]);
+    expect(detailOf(rawTransaction({ contracts: [trigger(triggerExtra)] }))).toContain(
+      "TriggerSmartContract field 9",
+    );
+    const bad = Buffer.alloc(21, 0xa0);
+    const transferTo = Buffer.concat([pb.bytes(1, addr(TEST_ADDRESS)), pb.bytes(2, bad)]);
+    expect(detailOf(rawTransaction({ contracts: [contract({ value: transferTo })] }))).toContain(
+      "to_address",
+    );
+    const transferOwner = Buffer.concat([pb.bytes(1, bad), pb.bytes(2, addr(DEX))]);
+    expect(detailOf(rawTransaction({ contracts: [contract({ value: transferOwner })] }))).toContain(
+      "owner_address",
+    );
+    const triggerOwner = Buffer.concat([pb.bytes(1, bad), pb.bytes(2, addr(DEX))]);
+    expect(detailOf(rawTransaction({ contracts: [trigger(triggerOwner)] }))).toContain("owner_address");
+    const triggerContract = Buffer.concat([pb.bytes(1, addr(TEST_ADDRESS)), pb.bytes(2, bad)]);
+    expect(detailOf(rawTransaction({ contracts: [trigger(triggerContract)] }))).toContain("contract_address");
+  });
+
+  it("refuses a parameter without type_url as mislabelled", () => {
+    const noUrl = Buffer.concat([pb.uint(1, 1), pb.bytes(2, pb.bytes(2, transferValue()))]);
+    expect(reasonOf(() => decodeTransaction(rawTransaction({ contracts: [noUrl] })))).toBe(
+      "malformed_transaction",
+    );
+  });
+
   it("refuses addresses that are not 21 bytes starting 0x41", () => {
     const short = Buffer.concat([
       pb.bytes(1, Buffer.alloc(20, 0x41)),
@@ -195,6 +249,11 @@ describe("TRC-20 call data", () => {
       kind: "trc20",
       call: { method: "increaseAllowance", spender: SPENDER, amount: 8n },
     });
+  });
+
+  it("is malformed, naming the selector, when a known selector comes without its arguments", () => {
+    expect(decodeTokenCall("a9059cbb")).toEqual({ kind: "malformed", selector: "a9059cbb" });
+    expect(decodeTokenCall("70a08231")).toEqual({ kind: "other", selector: "70a08231" });
   });
 
   it("names the selector of a call it does not decode", () => {
@@ -366,6 +425,19 @@ describe("the message policy", () => {
     ["a zero-width joiner", "a\u200db"],
   ])("refuses %s", (_, text) => {
     expect(reasonOf(() => messageToSign(text, policy, by))).toBe("hidden_characters");
+  });
+
+  it("says which rule refused: naming the service is not the same as looking like a sign-in", () => {
+    const detailOf = (text: string) => {
+      try {
+        messageToSign(text, policy, by);
+      } catch (error) {
+        return error instanceof AppError ? error.problem.detail : String(error);
+      }
+      return "signed";
+    };
+    expect(detailOf("visit app.example now")).toMatch(/domain/);
+    expect(detailOf("nonce: 1\nissued at: 2")).toMatch(/^Sign-in messages/);
   });
 
   it("refuses text naming the service, and sign-in-like text", () => {

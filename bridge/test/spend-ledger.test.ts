@@ -64,4 +64,15 @@ describe("spend ledger: a rolling 24-hour window per asset", () => {
     await ledger.reserve([], at("2026-11-11T00:00:01Z"));
     expect(await entries.countDocuments({})).toBe(0);
   });
+
+  it("releases only its own reservation, and records no entry for a zero amount", async () => {
+    const now = at("2026-11-20T06:00:00Z");
+    const kept = await ledger.reserve([trx(3n)], now);
+    const released = await ledger.reserve([trx(4n), { ...trx(0n), asset: "TZero" }], now);
+    expect(released).toHaveLength(1);
+    expect(kept[0]).toMatch(/^spd/);
+    await ledger.release(released);
+    expect(await ledger.spent("TRX", now)).toBe(3n);
+    await ledger.release(kept);
+  });
 });
