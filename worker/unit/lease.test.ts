@@ -186,6 +186,76 @@ describe("rate-limit leases", () => {
     pending.resolve({ success: true, limit: LIMIT, remaining: 90, reset: RESET });
   });
 
+  it("join a charge for two seconds from when it started, whatever the clock reads", async () => {
+    const book = new LeaseBook();
+    const pending = deferred();
+    const charges: number[] = [];
+    const charge: Charge = (units) => {
+      charges.push(units);
+      return charges.length === 1 ? pending.promise : windowOf().charge(units);
+    };
+    const t0 = 1_700_000_000_000;
+    const first = book.take("u", 5, charge, t0);
+    const joined = book.take("u", 5, charge, t0 + 1_999);
+    pending.resolve({ success: true, limit: LIMIT, remaining: 90, reset: t0 + RESET });
+    await Promise.all([first, joined]);
+    expect(charges).toEqual([5]);
+  });
+
+  it("keep a newer charge joinable when an older one settles or fails first", async () => {
+    for (const settle of ["resolve", "reject"] as const) {
+      const book = new LeaseBook();
+      const older = deferred();
+      const newer = deferred();
+      const charges: number[] = [];
+      const charge: Charge = (units) => {
+        charges.push(units);
+        return charges.length === 1 ? older.promise : newer.promise;
+      };
+      const first = book.take("u", 3, charge, 0).catch(() => undefined);
+      const second = book.take("u", 3, charge, 2_000);
+      if (settle === "resolve") older.resolve({ success: true, limit: LIMIT, remaining: 90, reset: 1 });
+      else older.reject(new Error("redis down"));
+      await first;
+      const joined = book.take("u", 3, charge, 2_001);
+      newer.resolve({ success: true, limit: LIMIT, remaining: 80, reset: RESET });
+      expect((await joined).remaining).toBe(81);
+      await second;
+      expect([settle, charges]).toEqual([settle, [3, 3]]);
+    }
+  });
+
+  it("add nothing when a late charge had no unclaimed units left", async () => {
+    const book = new LeaseBook();
+    const slow = deferred();
+    const fast = deferred();
+    const charges: number[] = [];
+    const charge: Charge = (units) => {
+      charges.push(units);
+      return charges.length === 1 ? slow.promise : fast.promise;
+    };
+    const first = book.take("u", 1, charge, 0);
+    const second = book.take("u", 3, charge, 2_000);
+    fast.resolve({ success: true, limit: LIMIT, remaining: 80, reset: RESET });
+    await second;
+    slow.resolve({ success: true, limit: LIMIT, remaining: 70, reset: RESET });
+    await first;
+    expect((await book.take("u", 3, charge, 2_001)).remaining).toBe(81);
+  });
+
+  it("leave no timer behind once a joined charge settles", async () => {
+    vi.useFakeTimers();
+    const book = new LeaseBook();
+    const pending = deferred();
+    const charge: Charge = () => pending.promise;
+    const first = book.take("u", 3, charge, 0);
+    const joined = book.take("u", 3, charge, 1);
+    expect(vi.getTimerCount()).toBe(1);
+    pending.resolve({ success: true, limit: LIMIT, remaining: 50, reset: RESET });
+    await Promise.all([first, joined]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it("stop waiting for a charge that never settles after two seconds, and charge one unit alone", async () => {
     vi.useFakeTimers();
     const book = new LeaseBook();

@@ -71,6 +71,7 @@ describe("the session MAC ring (SESSION_MAC_KEY)", () => {
     ["a key of 31 bytes", key(1, 31)],
     ["a key with padding", `${key(1)}=`],
     ["a key in base64 (not url)", `${key(1)}+/`],
+    ["a key with base64 characters in front", `+/${key(1)}`],
     ["an empty entry", `${key(1)},`],
     ["nine keys", Array.from({ length: 9 }, (_, i) => key(i)).join(",")],
   ])("refuses %s as a 503 that names the setting, never the value", async (_, secret) => {

@@ -10,6 +10,7 @@ import {
   newRefreshToken,
   newSessionId,
   parseRefreshToken,
+  SESSION_ID_PATTERN,
 } from "../src/tokens/refresh-token.ts";
 import { signJwt } from "../src/tokens/sign.ts";
 import { verifyAccessTokenCached } from "../src/tokens/verified-cache.ts";
@@ -152,6 +153,10 @@ describe("access tokens", () => {
     const token = await issueAccessToken(ring, SUBJECT, SETTINGS, NOW);
     await expect(verifyAccessToken(ring, token, SETTINGS, later(904))).resolves.toBeDefined();
     expect(await codeOf(verifyAccessToken(ring, token, SETTINGS, later(906)))).toBe("token_expired");
+    const expired = await verifyAccessToken(ring, token, SETTINGS, later(906)).catch((e: AppError) => e);
+    expect(expired).toMatchObject({ message: "The access token has expired." });
+    const invalid = await verifyAccessToken(ring, "x", SETTINGS, NOW).catch((e: AppError) => e);
+    expect(invalid).toMatchObject({ message: "The access token is not valid." });
   });
 
   it("are refused for another issuer or audience, or when signed by a key outside the ring", async () => {
@@ -282,6 +287,12 @@ describe("refresh tokens", () => {
     ["an empty secret", `${"a".repeat(65)}.`],
   ])("refuse %s", (_, value) => {
     expect(parseRefreshToken(value)).toBeUndefined();
+  });
+
+  it("name sessions by exactly 22 base64url characters (the routes' session id pattern)", () => {
+    expect(SESSION_ID_PATTERN.test("a".repeat(22))).toBe(true);
+    expect(SESSION_ID_PATTERN.test(`/${"a".repeat(22)}`)).toBe(false);
+    expect(SESSION_ID_PATTERN.test(`${"a".repeat(22)}/`)).toBe(false);
   });
 
   it("are stored as the base64url SHA-256 of the secret", async () => {
