@@ -118,9 +118,9 @@ describe("SIWT fields", () => {
         `https://auth.example.com/${"p".repeat(length - text.length + BASE.uri.length - 25)}`,
       );
     };
-    expect(withUri(4096)).toHaveLength(4096);
-    expect(parseRefusal(withUri(4096))).toBe("uri");
-    expect(parseRefusal(withUri(4097))).toBe("message");
+    expect(withUri(SIWT_LIMITS.message)).toHaveLength(SIWT_LIMITS.message);
+    expect(parseRefusal(withUri(SIWT_LIMITS.message))).toBe("uri");
+    expect(parseRefusal(withUri(SIWT_LIMITS.message + 1))).toBe("message");
   });
 
   it("parses only its grammar, naming where it stopped", () => {
