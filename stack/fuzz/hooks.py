@@ -12,6 +12,7 @@ Sign-In with TRON (TIP-191 signed in Python, as the load test does), whenever on
   every call, from a new USER, so it never ends the sessions the other operations use.
 """
 
+import atexit
 import itertools
 import json
 import os
@@ -126,3 +127,22 @@ def map_case(_context, case):
     if operation in QUERY_RULES and isinstance(case.query, dict):
         QUERY_RULES[operation](case.query)
     return case
+
+
+# The statuses each operation answered, for run.ts's table and the test's proof that the sessions
+# reached the handlers (an ADMIN route answering 200, not only 401 and 403).
+_tally = {}
+
+
+@schemathesis.hook
+def after_call(_context, case, response):
+    # Probes with a method the path does not declare are counted together.
+    declared = case.method.upper() == case.operation.method.upper()
+    statuses = _tally.setdefault(_operation(case) if declared else "undeclared methods", {})
+    statuses[str(response.status_code)] = statuses.get(str(response.status_code), 0) + 1
+
+
+@atexit.register
+def _write_tally():
+    with open(os.environ["FUZZ_TALLY"], "w", encoding="utf-8") as f:
+        json.dump(_tally, f)

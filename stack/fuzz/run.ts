@@ -6,7 +6,7 @@
  * lockdown's routes alone, since engaging it ends every session but the caller's; the lockdown is
  * lifted afterwards. Exits non-zero on any finding, which Schemathesis prints.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -24,6 +24,8 @@ const { values: args } = parseArgs({
   options: {
     examples: { type: "string", default: "100" },
     seed: { type: "string", default: "20261" },
+    /** Where to write the statuses each operation answered (JSON), for the test. */
+    tally: { type: "string" },
   },
 });
 const maxExamples = Number(args.examples);
@@ -79,20 +81,25 @@ async function main(): Promise<number> {
       headers: client(2),
     });
     const doc = await callJson<Parameters<typeof fuzzPlan>[1]>(`${edge}/openapi.json`, "GET");
-    writeFileSync(planPath, JSON.stringify(fuzzPlan(edge, doc, { admin, superAdmin: secrets.superAdmin })), {
-      mode: 0o600,
-    });
+    const plan = fuzzPlan(edge, doc, { admin, superAdmin: secrets.superAdmin });
+    writeFileSync(planPath, JSON.stringify(plan), { mode: 0o600 });
 
-    const st = (name: string, filters: string[]) => {
+    const tallyPath = args.tally ?? join(dir, "tally.json");
+    const tallies: Record<string, Record<string, number>> = {};
+    const st = async (name: string, filters: string[]) => {
       say(`fuzz: ${name}: st run, seed ${seed}, at most ${maxExamples} examples per operation`);
-      return runSchemathesis({
+      rmSync(tallyPath, { force: true });
+      const code = await runSchemathesis({
         schemaUrl: `${edge}/openapi.json`,
         planPath,
+        tallyPath,
         seed,
         maxExamples,
         args: filters,
         onLine: (line) => say(`  ${line}`),
       });
+      if (existsSync(tallyPath)) Object.assign(tallies, JSON.parse(readFileSync(tallyPath, "utf8")));
+      return code;
     };
     const main = await st("every operation but engaging the lockdown", [
       "--exclude-name",
@@ -108,6 +115,15 @@ async function main(): Promise<number> {
       headers: client(3),
     });
     if (state.lockdown.active) throw new Error("the lockdown is still active after lifting it");
+    say("fuzz: statuses answered, by operation (as the role hooks.py called it with)");
+    const { roles } = plan;
+    for (const [operation, statuses] of Object.entries(tallies).sort(([a], [b]) => a.localeCompare(b)))
+      say(
+        `  ${operation.padEnd(40)} ${(roles[operation] ?? "").padEnd(11)} ${Object.entries(statuses)
+          .map(([status, n]) => `${status}: ${n}`)
+          .join(", ")}`,
+      );
+    writeFileSync(tallyPath, JSON.stringify(tallies));
     say(`fuzz: ${main === 0 && lockdown === 0 ? "no findings" : "FAILED: findings above"}`);
     return main === 0 && lockdown === 0 ? 0 : 1;
   } finally {

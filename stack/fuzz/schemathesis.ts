@@ -16,6 +16,8 @@ export type SchemathesisRun = {
   /** The served document, e.g. http://127.0.0.1:8787/openapi.json. */
   schemaUrl: string;
   planPath: string;
+  /** Where hooks.py keeps the statuses each operation answered (JSON, written when st exits). */
+  tallyPath: string;
   seed: number;
   maxExamples: number;
   /** `st run` filters and options beyond the configuration file. */
@@ -40,6 +42,10 @@ export function runSchemathesis(run: SchemathesisRun): Promise<number> {
       String(run.seed),
       "--max-examples",
       String(run.maxExamples),
+      "--checks",
+      "all",
+      "--phases",
+      "examples,coverage,fuzzing,stateful",
       ...run.args,
     ],
     {
@@ -47,6 +53,7 @@ export function runSchemathesis(run: SchemathesisRun): Promise<number> {
       env: {
         ...process.env,
         FUZZ_PLAN: run.planPath,
+        FUZZ_TALLY: run.tallyPath,
         SCHEMATHESIS_HOOKS: "hooks",
         PYTHONPATH: HERE,
         // The run's own progress bars and colours are noise in a test log.
