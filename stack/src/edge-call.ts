@@ -1,3 +1,5 @@
+import { signTip191, type Wallet } from "@tron-auth/bridge/testing/wallet";
+
 /**
  * How the stack's own programs (demo, load-test provisioning, benchmarks, tests) talk to the edge
  * and to the test wallet service: JSON in, JSON out, and a failure that names the call and carries
@@ -20,6 +22,27 @@ export async function callJson<T>(url: string, method: string, opts: CallOptions
 }
 
 export const postJson = <T>(url: string, body: unknown): Promise<T> => callJson<T>(url, "POST", { body });
+
+export type SignedIn = { accessToken: string; refreshToken: string; user: { id: string; roles: string[] } };
+
+/**
+ * A Sign-In with TRON through the edge at `base` with a key this process holds: the challenge,
+ * the TIP-191 signature made here, the login. `headers` name the client (CF-Connecting-IP).
+ */
+export async function signInWithKey(
+  base: string,
+  wallet: Wallet,
+  headers: Record<string, string> = {},
+): Promise<SignedIn> {
+  const { message } = await callJson<{ message: string }>(`${base}/v1/auth/challenge`, "POST", {
+    body: { address: wallet.address },
+    headers,
+  });
+  return callJson<SignedIn>(`${base}/v1/auth/login`, "POST", {
+    body: { message, signature: signTip191(message, wallet) },
+    headers,
+  });
+}
 
 /**
  * A user signed in through the edge at `base` with a key held by the worker tests' wallet service

@@ -4,6 +4,7 @@ import { definer } from "./guard/define-route.ts";
 import { registerHealthRoutes } from "./health/routes.ts";
 import { renderError } from "./http/errors.ts";
 import { requestId } from "./http/request-id.ts";
+import { routeSpecsOf } from "./http/routes.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { rateLimitHeaders } from "./limits/headers.ts";
 import { registerLockdownRoutes } from "./lockdown/routes.ts";
@@ -30,7 +31,7 @@ export function createApp(): Hono<AppEnv> {
   registerLockdownRoutes(define);
   registerWalletRoutes(define);
   registerOpenApiRoute(define, app);
-  app.notFound(pagesOrNotFound);
+  app.notFound(pagesOrNotFound(routeSpecsOf(app)));
   app.onError(renderError);
   return app;
 }

@@ -32,6 +32,18 @@ export const renderNotFound: NotFoundHandler<AppEnv> = (c) =>
     problem("not_found", { detail: `No route for ${c.req.method} ${new URL(c.req.url).pathname}.` }),
   );
 
+/** A path some route has, asked with a method none answers (RFC 9110: a 405 lists what it allows). */
+export function renderMethodNotAllowed(c: Context<AppEnv>, allow: readonly string[]): Response {
+  const res = respond(
+    c,
+    problem("method_not_allowed", {
+      detail: `${new URL(c.req.url).pathname} answers ${allow.join(", ")}, not ${c.req.method}.`,
+    }),
+  );
+  res.headers.set("Allow", allow.join(", "));
+  return res;
+}
+
 /** Known errors render their problem; anything else is logged here and shown as a bare 500. */
 export const renderError: ErrorHandler<AppEnv> = (error, c) => {
   if (error instanceof AppError) return respond(c, error.problem);

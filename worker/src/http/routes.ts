@@ -1,4 +1,5 @@
 import { can, type Permission } from "@tron-auth/shared/auth";
+import type { ProblemCode } from "@tron-auth/shared/problems";
 import type { Handler } from "hono";
 import type * as core from "zod/v4/core";
 import type { AppEnv } from "../platform/env.ts";
@@ -22,6 +23,8 @@ export type RouteSpec = {
   access: Access;
   summary: string;
   tag: string;
+  /** The path parameters (an object schema, names as in `path`); without it each is any string. */
+  params?: core.$ZodType;
   body?: core.$ZodType;
   query?: core.$ZodType;
   /** Request headers the route reads (an object schema, names as sent), for the docs. */
@@ -29,8 +32,17 @@ export type RouteSpec = {
   response?: core.$ZodType;
   /** Success status; 204 routes have no response body. */
   status: 200 | 201 | 202 | 204;
-  /** A 202 the route may answer instead, with this body (work still under way). */
-  accepted?: core.$ZodType;
+  /**
+   * Other answers that are not problems, by status: a 202 while work is under way, health's 503.
+   * `headers` names response headers from the document's table (openapi/response-headers.ts).
+   */
+  alternatives?: Record<number, { description: string; body: core.$ZodType; headers?: string[] }>;
+  /**
+   * The problems the handler itself may answer with. Those of the access (401, 403, 429, 503) and
+   * of the inputs (400, 413, 415) are added from the spec (openapi/problems.ts); the document
+   * lists each status with exactly these codes, and the fuzz run fails on any other.
+   */
+  problems?: readonly ProblemCode[];
 };
 
 /** What each route module receives: registers one route, with the guards its access demands. */
