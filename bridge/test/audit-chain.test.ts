@@ -188,6 +188,21 @@ describe("audit chain: tampering in MongoDB is reported with its first sequence 
     expect(report.failure?.eventId).toBe(ids[2]);
   });
 
+  it("a sequence number given to two events (the unique index dropped first): reordered", async () => {
+    const { audit, events, ids } = await chainOf(4);
+    await events.dropIndex("seq_unique");
+    await events.updateOne({ _id: ids[2] ?? "" }, { $set: { seq: 2 } });
+    expect(failureOf(await audit.verify())).toEqual({ kind: "reordered", seq: 2 });
+  });
+
+  it("the chain head's link edited: changed, at the head", async () => {
+    const { db, audit } = await chainOf(3);
+    await db
+      .collection("audit_chain")
+      .updateOne({ _id: "head" as never }, { $set: { link: "x".repeat(43) } });
+    expect(failureOf(await audit.verify())).toEqual({ kind: "changed", seq: 3 });
+  });
+
   it("a forged event at the tip, and one without a place in the chain: inserted", async () => {
     const { audit, events } = await chainOf(3);
     const tip = await events.find().sort({ seq: -1 }).limit(1).next();

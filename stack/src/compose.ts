@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadBridgeConfig } from "@tron-auth/bridge/config";
 import { startMongoWire } from "@tron-auth/launchers/mongo-wire";
@@ -80,6 +81,12 @@ export async function startStack(plan: StackPlan): Promise<RunningStack> {
       `MongoDB wire  ${mongo.kind === "external" ? "MONGODB_URI" : "FerretDB (data is thrown away on stop)"}`,
     );
     const files = writeBridgeFiles(join(plan.dir, "certs"), secrets.certs, secrets.auditChainKey);
+    // What `npm run audit:verify` reads (Node's --env-file) to check this stack's audit chain.
+    writeFileSync(
+      join(plan.dir, "audit-verify.env"),
+      `MONGODB_URI=${mongo.uri}\nAUDIT_CHAIN_KEY_FILE=${files.chainKey}\n`,
+      { mode: 0o600 },
+    );
     const bridge = parts.add(
       await startRestartableBridge(
         loadBridgeConfig({

@@ -140,9 +140,6 @@ class Walk {
     if (typeof link !== "string" || !ChainKey.same(link, this.#key.link(doc))) {
       return fail("changed", seq, "the event's contents do not match its link", id);
     }
-    if (this.#checkpoint?.seq === seq && link !== this.#checkpoint.link) {
-      return fail("changed", seq, "the event does not match the purge checkpoint", id);
-    }
     if (this.#head?.seq === seq && link !== this.#head.link) {
       return fail("changed", seq, "the event does not match the chain head", id);
     }

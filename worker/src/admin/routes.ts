@@ -1,6 +1,11 @@
 import { type Role, roleSchema } from "@tron-auth/shared/auth";
 import { AppError } from "@tron-auth/shared/problems";
-import { type BridgeUser, userEnvelopeSchema, userPageSchema } from "@tron-auth/shared/protocol";
+import {
+  auditChainReportSchema,
+  type BridgeUser,
+  userEnvelopeSchema,
+  userPageSchema,
+} from "@tron-auth/shared/protocol";
 import type { Context } from "hono";
 import * as z from "zod/mini";
 import type * as core from "zod/v4/core";
@@ -32,6 +37,8 @@ const auditPage = z.object({
   events: z.array(z.record(z.string(), z.unknown())),
   nextCursor: z.nullable(z.string()),
 });
+/** Verifying reads every stored event (90 days of them on a Pi): far longer than a lookup. */
+const AUDIT_VERIFY_TIMEOUT_MS = 60_000;
 const rolesBody = z.strictObject({ roles: z.array(roleSchema).check(z.minLength(1), z.maxLength(4)) });
 const lockBody = z.strictObject({
   reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(256)),
@@ -81,7 +88,14 @@ function changeAtBridge(
 function defineBridgeQuery(
   define: Define,
   bridgePath: string,
-  spec: Pick<RouteSpec, "path" | "access" | "summary"> & { query: core.$ZodType; response: core.$ZodType },
+  {
+    timeoutMs,
+    ...spec
+  }: Pick<RouteSpec, "path" | "access" | "summary"> & {
+    query: core.$ZodType;
+    response: core.$ZodType;
+    timeoutMs?: number;
+  },
 ) {
   define({ ...spec, method: "get", tag: TAG, status: 200 }, async (c) =>
     c.json(
@@ -89,6 +103,7 @@ function defineBridgeQuery(
         method: "GET",
         path: `${bridgePath}${query(c, spec.query)}`,
         schema: spec.response,
+        ...(timeoutMs === undefined ? {} : { timeoutMs }),
       }),
     ),
   );
@@ -189,5 +204,16 @@ export function registerAdminRoutes(define: Define): void {
     summary: "Query the audit log",
     query: auditQuery,
     response: auditPage,
+  });
+
+  // 200 with `ok: false` when the chain does not verify: the report is the answer either way.
+  defineBridgeQuery(define, "/internal/v1/audit/verify", {
+    path: "/v1/admin/audit/verify",
+    access: needs("audit:read", true),
+    summary:
+      "Verify the audit log's hash chain (reports the first changed, removed, reordered or inserted event)",
+    query: z.strictObject({}),
+    response: auditChainReportSchema,
+    timeoutMs: AUDIT_VERIFY_TIMEOUT_MS,
   });
 }
