@@ -1,6 +1,7 @@
 import type { Role } from "@tron-auth/shared/auth";
 import { AppError } from "@tron-auth/shared/problems";
 import {
+  auditChainReportSchema,
   auditPage,
   auditQuery,
   type BridgeUser,
@@ -29,6 +30,8 @@ const TAG = "admin";
  */
 const ABOUT_A_USER = ["validation_failed", "not_found", "bridge_unavailable"] as const;
 const GRANT_RULES = ["self_role_change", "target_outranks_actor", "last_super_admin"] as const;
+/** Verifying reads every stored event (90 days of them on a Pi): far longer than a lookup. */
+const AUDIT_VERIFY_TIMEOUT_MS = 60_000;
 
 function actor(c: Context<AppEnv>): BridgeActor {
   return { sub: c.var.auth.userId, roles: c.var.auth.roles, requestId: c.var.requestId };
@@ -73,7 +76,14 @@ function changeAtBridge(
 function defineBridgeQuery(
   define: Define,
   bridgePath: string,
-  spec: Pick<RouteSpec, "path" | "access" | "summary"> & { query: core.$ZodType; response: core.$ZodType },
+  {
+    timeoutMs,
+    ...spec
+  }: Pick<RouteSpec, "path" | "access" | "summary"> & {
+    query: core.$ZodType;
+    response: core.$ZodType;
+    timeoutMs?: number;
+  },
 ) {
   define({ ...spec, method: "get", tag: TAG, status: 200, problems: ["bridge_unavailable"] }, async (c) =>
     c.json(
@@ -81,6 +91,7 @@ function defineBridgeQuery(
         method: "GET",
         path: `${bridgePath}${query(c, spec.query)}`,
         schema: spec.response,
+        ...(timeoutMs === undefined ? {} : { timeoutMs }),
       }),
     ),
   );
@@ -189,5 +200,16 @@ export function registerAdminRoutes(define: Define): void {
     summary: "Query the audit log",
     query: auditQuery,
     response: auditPage,
+  });
+
+  // 200 with `ok: false` when the chain does not verify: the report is the answer either way.
+  defineBridgeQuery(define, "/internal/v1/audit/verify", {
+    path: "/v1/admin/audit/verify",
+    access: needs("audit:read", true),
+    summary:
+      "Verify the audit log's hash chain (reports the first changed, removed, reordered or inserted event)",
+    query: z.strictObject({}),
+    response: auditChainReportSchema,
+    timeoutMs: AUDIT_VERIFY_TIMEOUT_MS,
   });
 }
