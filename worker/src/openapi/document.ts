@@ -48,6 +48,29 @@ function parametersOf(where: "query" | "header", source: core.$ZodType | undefin
   }));
 }
 
+/**
+ * DPoP (RFC 9449): the proof header every request of a bound session carries (and a sign-in that
+ * binds a new session, and its refreshes). Required on routes only bound sessions may call.
+ */
+function dpopHeader(required: boolean): JsonSchema {
+  return {
+    name: "DPoP",
+    in: "header",
+    required,
+    description:
+      "A DPoP proof JWT (typ dpop+jwt, ES256 or EdDSA, public JWK in its header) for this method and URL; " +
+      "with an access token, its ath. Take the nonce from the DPoP-Nonce response header when sent.",
+    schema: { type: "string", maxLength: 2048 },
+  };
+}
+
+const BINDS = new Set(["/v1/auth/login", "/v1/auth/refresh"]);
+
+function securityOf(access: RouteSpec["access"]): JsonSchema {
+  if (access.kind === "public") return { security: [] };
+  return access.kind === "permission" && access.bound ? { security: [{ dpop: [] }] } : {};
+}
+
 function operation(spec: RouteSpec): JsonSchema {
   const { params } = openApiPath(spec.path);
   const access = spec.access;
@@ -61,12 +84,15 @@ function operation(spec: RouteSpec): JsonSchema {
   return {
     summary: spec.summary,
     tags: [spec.tag],
-    ...(access.kind === "public" ? { security: [] } : {}),
+    ...securityOf(access),
     ...(access.kind === "permission" ? { "x-permission": access.permission } : {}),
     parameters: [
       ...params.map((name) => ({ name, in: "path", required: true, schema: { type: "string" } })),
       ...parametersOf("query", spec.query),
       ...parametersOf("header", spec.headers),
+      ...(access.kind !== "public" || BINDS.has(spec.path)
+        ? [dpopHeader(access.kind === "permission" && access.bound === true)]
+        : []),
     ],
     ...(spec.body
       ? { requestBody: { required: true, content: { "application/json": { schema: toSchema(spec.body) } } } }
@@ -97,8 +123,19 @@ export function buildOpenApi(specs: readonly RouteSpec[], version: string): Json
   return {
     openapi: "3.1.0",
     info: { title: "tron-auth edge API", version },
-    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
-    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
+        dpop: {
+          type: "http",
+          scheme: "DPoP",
+          bearerFormat: "JWT",
+          description:
+            "RFC 9449: `Authorization: DPoP <token>` for a session bound at sign-in, with a DPoP proof header on every request.",
+        },
+      },
+    },
+    security: [{ bearer: [] }, { dpop: [] }],
     paths,
   };
 }
