@@ -139,25 +139,31 @@ export function createAuthClient(options: AuthClientOptions) {
   }
 
   /**
-   * `send` with a fresh proof by `key` (for `accessToken` when given); a `use_dpop_nonce` refusal
-   * is answered once with the nonce it carried.
+   * `send` with a fresh proof by `key` (for `accessToken` when given), carrying the edge's last
+   * nonce. A `use_dpop_nonce` refusal is answered with the nonce it offered; if that retry reached
+   * another server instance (nonces are per instance) and is refused the same way, the last try
+   * carries no nonce, which every instance accepts after checking the proof's `jti` in Redis.
    */
   async function sendProved(path: string, init: RequestInit, key?: DpopKey, accessToken?: string) {
     if (!key) return send(path, init);
+    const target = {
+      method: init.method ?? "GET",
+      url: urlOf(path),
+      ...(accessToken ? { accessToken } : {}),
+    };
+    let attemptNonce = nonce;
     for (let attempt = 0; ; attempt++) {
       const headers = new Headers(init.headers);
-      const target = {
-        method: init.method ?? "GET",
-        url: urlOf(path),
-        ...(accessToken ? { accessToken } : {}),
-      };
-      headers.set(DPOP_HEADER, await createDpopProof(key, nonce ? { ...target, nonce } : target));
+      headers.set(
+        DPOP_HEADER,
+        await createDpopProof(key, attemptNonce ? { ...target, nonce: attemptNonce } : target),
+      );
       const res = await send(path, { ...init, headers });
-      const offered = res.headers.get(DPOP_NONCE_HEADER);
-      const stale = offered !== null && offered !== nonce;
+      const offered = res.headers.get(DPOP_NONCE_HEADER) ?? undefined;
       if (offered) nonce = offered;
-      if (attempt > 0 || res.status !== 401 || !stale) return res;
+      if (attempt >= 2 || res.status !== 401 || attemptNonce === undefined) return res;
       if ((await problemFrom(res.clone())).code !== "use_dpop_nonce") return res;
+      attemptNonce = attempt === 0 && offered !== attemptNonce ? offered : undefined;
     }
   }
 
