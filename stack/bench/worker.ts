@@ -72,7 +72,8 @@ async function main(): Promise<void> {
     const guardVsHonoJwk: string[] = [];
     const boundVsBearer: string[] = [];
     for (const connections of [1, 16]) {
-      for (const [, path, headers] of routes) await httpLoad(`${base}${path}`, await headers(300), 300, connections);
+      for (const [, path, headers] of routes)
+        await httpLoad(`${base}${path}`, await headers(300), 300, connections);
       // Interleaved rounds, median by throughput: one route never gets all the warm (or noisy) time.
       const runs = new Map<string, LoadResult[]>();
       for (let round = 0; round < 3; round++) {
@@ -105,7 +106,9 @@ async function main(): Promise<void> {
       if (guard && guardDpop) boundVsBearer.push(`${(guard / guardDpop).toFixed(2)}x at ${connections} conn`);
     }
     out(`\n  production guard (requireAuth) vs hono/jwk: ${guardVsHonoJwk.join(", ")} (goal >= 1.0x at 16)`);
-    out(`  DPoP-bound request cost vs bearer (bearer req/s / bound req/s): ${boundVsBearer.join(", ")} (goal <= 1.2x)`);
+    out(
+      `  DPoP-bound request cost vs bearer (bearer req/s / bound req/s): ${boundVsBearer.join(", ")} (goal <= 1.2x)`,
+    );
     out("\n  Upstash requests per authenticated request (goal <= 0.1 for requireAuth):");
     for (const [name, n] of Object.entries(upstashPerRequest)) out(`    ${name.padEnd(44)} ${n.toFixed(3)}`);
     out(
@@ -127,7 +130,8 @@ async function boundSession(base: string, walletUrl: string, privateKey?: string
     privateKey ? { privateKey } : {},
   );
   const sign = async (message: string) =>
-    (await postJson<{ signature: string }>(`${walletUrl}/sign`, { message, privateKey: wallet.privateKey })).signature;
+    (await postJson<{ signature: string }>(`${walletUrl}/sign`, { message, privateKey: wallet.privateKey }))
+      .signature;
   const { pair, jkt } = await client.signIn(wallet.address, sign);
   const key = jkt ? await keys.load(jkt) : undefined;
   if (!key || pair.tokenType !== "DPoP") throw new Error("the bench session is not DPoP-bound");

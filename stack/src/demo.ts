@@ -51,7 +51,10 @@ async function main(): Promise<void> {
   const signature = tronWeb.trx.signMessageV2(message, key.privateKey);
   step("sign with the TRON key (TIP-191)", `${signature.slice(0, 20)}…`);
   const { pair, jkt } = await client.login(message, signature);
-  step("login (bound to a new key: DPoP)", `user ${pair.user.id} roles ${pair.user.roles.join(",")}, ${pair.tokenType} ${jkt?.slice(0, 12)}…`);
+  step(
+    "login (bound to a new key: DPoP)",
+    `user ${pair.user.id} roles ${pair.user.roles.join(",")}, ${pair.tokenType} ${jkt?.slice(0, 12)}…`,
+  );
   const refreshed = (await client.refresh()).pair;
   step(
     "refresh (token rotated, with a proof)",

@@ -30,7 +30,13 @@ beforeAll(async () => {
     if (!target) throw new Error("no such isolate");
     const upstream = new URL(target.url);
     const forward = request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+      },
       (reply) => {
         res.writeHead(reply.statusCode ?? 502, reply.headers);
         reply.pipe(res);
@@ -51,11 +57,16 @@ afterAll(async () => {
 /** A client library session bound to a key, signed in through the front. */
 async function boundClient(fetchImpl?: typeof fetch) {
   const keys = memoryKeyStore();
-  const client = createAuthClient({ baseUrl: frontUrl, keyStore: keys, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+  const client = createAuthClient({
+    baseUrl: frontUrl,
+    keyStore: keys,
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+  });
   const walletUrl = stack.context.walletUrl;
   const wallet = await postJson<{ privateKey: string; address: string }>(`${walletUrl}/wallets`, {});
   const sign = async (message: string) =>
-    (await postJson<{ signature: string }>(`${walletUrl}/sign`, { message, privateKey: wallet.privateKey })).signature;
+    (await postJson<{ signature: string }>(`${walletUrl}/sign`, { message, privateKey: wallet.privateKey }))
+      .signature;
   const { pair, jkt } = await client.signIn(wallet.address, sign);
   const key = jkt ? await keys.load(jkt) : undefined;
   if (!key) throw new Error("not bound");
@@ -72,7 +83,12 @@ async function meAt(i: number, token: string, proof: string) {
 }
 
 const proofFor = (key: DpopKey, token: string, nonce?: string) =>
-  createDpopProof(key, { method: "GET", url: `${frontUrl}/v1/me`, accessToken: token, ...(nonce ? { nonce } : {}) });
+  createDpopProof(key, {
+    method: "GET",
+    url: `${frontUrl}/v1/me`,
+    accessToken: token,
+    ...(nonce ? { nonce } : {}),
+  });
 
 describe("DPoP proofs across isolates", () => {
   it("gives each isolate its own nonces", async () => {
