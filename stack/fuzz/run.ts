@@ -39,9 +39,14 @@ if (!Number.isInteger(maxExamples) || maxExamples < 1 || !Number.isInteger(seed)
  * The rate limits, far above what the fuzzer sends: it makes every request from one client and
  * would otherwise meet 429 on most of them and reach no handler (the limits have their own tests).
  */
-const UNLIMITED = Object.fromEntries(
-  ["PUBLIC", "USER", "PRIVILEGED", "CHALLENGE", "LOGIN"].map((tier) => [`RATE_LIMIT_${tier}`, "1000000"]),
-);
+const EDGE_VARS = {
+  ...Object.fromEntries(
+    ["PUBLIC", "USER", "PRIVILEGED", "CHALLENGE", "LOGIN"].map((tier) => [`RATE_LIMIT_${tier}`, "1000000"]),
+  ),
+  // The fuzzer's sessions are bearer sessions, admins' included; routes that take only DPoP-bound
+  // sessions (wallet signing) answer it 401 dpop_required, which the document declares.
+  DPOP_REQUIRED: "none",
+};
 
 async function main(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "tron-auth-fuzz-"));
@@ -64,7 +69,7 @@ async function main(): Promise<number> {
       ports: ANY_PORTS,
       bridgeEnv: { NODE_ENV: "development" },
       workerEntry: WORKER_ENTRY,
-      edgeVars: UNLIMITED,
+      edgeVars: EDGE_VARS,
       log: (line) => say(`fuzz: ${line}`),
     });
     const edge = stack.urls.edge ?? "";

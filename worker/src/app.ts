@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { registerAdminRoutes } from "./admin/routes.ts";
+import { dpopNonceHeader } from "./dpop/request-proof.ts";
 import { definer } from "./guard/define-route.ts";
 import { registerHealthRoutes } from "./health/routes.ts";
 import { renderError } from "./http/errors.ts";
@@ -22,6 +23,7 @@ export function createApp(): Hono<AppEnv> {
   app.use(securityHeaders);
   app.use(requestId);
   app.use(rateLimitHeaders);
+  app.use(dpopNonceHeader);
   const define = definer(app);
   registerHealthRoutes(define);
   registerJwksRoutes(define);

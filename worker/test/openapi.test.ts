@@ -47,9 +47,15 @@ describe("GET /openapi.json", () => {
     );
     expect(Object.keys(sign?.responses ?? {})).toEqual(expect.arrayContaining(["200", "202"]));
     expect(doc.paths["/v1/wallet/operations/{id}"]?.get?.["x-permission"]).toBe("wallet:sign");
+    expect(doc.paths["/v1/wallet/sign-message"]?.post?.security).toEqual([{ dpop: [] }]);
+    const dpop = doc.paths["/v1/wallet/sign-message"]?.post?.parameters?.find((p) => p.name === "DPoP");
+    expect(dpop).toMatchObject({ in: "header", required: true });
     for (const spec of routeSpecsOf(createApp())) {
       const op = doc.paths[openApiPath(spec.path).path]?.[spec.method];
       if (spec.access.kind === "public") expect(op?.security).toEqual([]);
+      // Routes only key-bound sessions may call name the DPoP scheme alone; the rest take either.
+      else if (spec.access.kind === "permission" && spec.access.bound)
+        expect(op?.security).toEqual([{ dpop: [] }]);
       else expect(op?.security).toBeUndefined();
     }
   });

@@ -11,8 +11,11 @@ import type { AppEnv } from "../platform/env.ts";
 export type Access =
   | { kind: "public" }
   | { kind: "authenticated" }
-  /** `fresh`: session liveness read from Redis on every request (privileged routes). */
-  | { kind: "permission"; permission: Permission; fresh?: boolean };
+  /**
+   * `fresh`: session liveness read from Redis on every request (privileged routes). `bound`: only a
+   * session bound to a key (DPoP) may call it, whatever DPOP_REQUIRED says (implies fresh).
+   */
+  | { kind: "permission"; permission: Permission; fresh?: boolean; bound?: boolean };
 
 export type HttpMethod = "get" | "post" | "put" | "delete";
 
@@ -76,4 +79,11 @@ export const needs = (permission: Permission, fresh = false): Access => ({
   kind: "permission",
   permission,
   fresh,
+});
+/** A privileged route that a stolen token must never reach: fresh, and only for key-bound sessions. */
+export const needsBound = (permission: Permission): Access => ({
+  kind: "permission",
+  permission,
+  fresh: true,
+  bound: true,
 });

@@ -22,6 +22,13 @@ const toSchema = (schema: core.$ZodType): JsonSchema => {
  */
 export const SECURITY_SCHEMES: Record<string, JsonSchema> = {
   bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
+  dpop: {
+    type: "http",
+    scheme: "DPoP",
+    bearerFormat: "JWT",
+    description:
+      "RFC 9449: `Authorization: DPoP <token>` for a session bound at sign-in, with a DPoP proof header on every request.",
+  },
 };
 
 /** An RFC 9457 problem document whose `code` is one of `codes` (all of one status). */
@@ -92,6 +99,29 @@ function json(description: string, schema: core.$ZodType | undefined, headers: J
   };
 }
 
+/**
+ * DPoP (RFC 9449): the proof header every request of a bound session carries (and a sign-in that
+ * binds a new session, and its refreshes). Required on routes only bound sessions may call.
+ */
+function dpopHeader(required: boolean): JsonSchema {
+  return {
+    name: "DPoP",
+    in: "header",
+    required,
+    description:
+      "A DPoP proof JWT (typ dpop+jwt, ES256 or EdDSA, public JWK in its header) for this method and URL; " +
+      "with an access token, its ath. Take the nonce from the DPoP-Nonce response header when sent.",
+    schema: { type: "string", maxLength: 2048 },
+  };
+}
+
+const BINDS = new Set(["/v1/auth/login", "/v1/auth/refresh"]);
+
+function securityOf(access: RouteSpec["access"]): JsonSchema {
+  if (access.kind === "public") return { security: [] };
+  return access.kind === "permission" && access.bound ? { security: [{ dpop: [] }] } : {};
+}
+
 function operation(spec: RouteSpec): JsonSchema {
   const access = spec.access;
   const responses: Record<string, JsonSchema> = {
@@ -114,12 +144,15 @@ function operation(spec: RouteSpec): JsonSchema {
   return {
     summary: spec.summary,
     tags: [spec.tag],
-    ...(access.kind === "public" ? { security: [] } : {}),
+    ...securityOf(access),
     ...(access.kind === "permission" ? { "x-permission": access.permission } : {}),
     parameters: [
       ...pathParameters(spec),
       ...parametersOf("query", spec.query),
       ...parametersOf("header", spec.headers),
+      ...(access.kind !== "public" || BINDS.has(spec.path)
+        ? [dpopHeader(access.kind === "permission" && access.bound === true)]
+        : []),
     ],
     ...(spec.body
       ? {

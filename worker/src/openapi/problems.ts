@@ -1,7 +1,16 @@
 import { PROBLEMS, type ProblemCode } from "@tron-auth/shared/problems";
 import type { Access, RouteSpec } from "../http/routes.ts";
 
-const TOKEN_REFUSALS = ["unauthorized", "invalid_token", "token_expired", "session_revoked"] as const;
+const TOKEN_REFUSALS = [
+  "unauthorized",
+  "invalid_token",
+  "token_expired",
+  "session_revoked",
+  // DPoP: a bound token's proof, the isolate's nonce, a session that must be bound (DPOP_REQUIRED).
+  "invalid_dpop_proof",
+  "use_dpop_nonce",
+  "dpop_required",
+] as const;
 /** Authenticated requests: the token, the user's window, Redis (session and limit) fail closed. */
 const AUTHENTICATED = [...TOKEN_REFUSALS, "rate_limited", "service_unavailable"] as const;
 

@@ -16,6 +16,11 @@ export const RESPONSE_HEADERS = {
   "RateLimit-Limit": { description: "Requests the caller's window allows.", schema: seconds },
   "RateLimit-Remaining": { description: "Requests left in the caller's window.", schema: seconds },
   "RateLimit-Reset": { description: "Seconds until the window frees a unit.", schema: seconds },
+  "DPoP-Nonce": {
+    description:
+      "The nonce to put in the next DPoP proof (RFC 9449 section 8), sent to requests that carried a proof.",
+    schema: { type: "string", pattern: "^[A-Za-z0-9_-]+$" },
+  },
   Location: {
     description: "Where to poll the operation still under way.",
     schema: { type: "string", pattern: "^/v1/" },
@@ -41,6 +46,7 @@ export const HEADERS_BY_STATUS: readonly {
   { header: "RateLimit-Limit", statuses: "all", required: false },
   { header: "RateLimit-Remaining", statuses: "all", required: false },
   { header: "RateLimit-Reset", statuses: "all", required: false },
+  { header: "DPoP-Nonce", statuses: "all", required: false },
 ];
 
 /** The OpenAPI `headers` object of one answer: the table's rows for its status, then `extra` (required). */

@@ -34,7 +34,15 @@ export function registerSignInRoutes(define: Define): void {
       summary: "Sign in with a signed challenge",
       body: loginRequest,
       response: tokenPairSchema,
-      problems: ["login_failed", "login_blocked", "bridge_unavailable", "service_unavailable"],
+      problems: [
+        "login_failed",
+        "login_blocked",
+        "bridge_unavailable",
+        "service_unavailable",
+        "invalid_dpop_proof",
+        "use_dpop_nonce",
+        "dpop_required",
+      ],
     },
     async (c) => c.json(await signIn(c, await jsonBody(c, loginRequest))),
   );

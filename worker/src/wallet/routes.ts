@@ -20,7 +20,7 @@ import { bridgeJson } from "../bridge/calls.ts";
 import { bridgeUnavailable } from "../bridge/client.ts";
 import { jsonBody } from "../http/json-body.ts";
 import type { Define } from "../http/routes.ts";
-import { needs } from "../http/routes.ts";
+import { needs, needsBound } from "../http/routes.ts";
 import { lockdown } from "../lockdown/state.ts";
 import type { AppEnv } from "../platform/env.ts";
 import { idempotencyKeyHeaders, idempotencyKeyOf } from "./idempotency-key.ts";
@@ -184,7 +184,7 @@ export function registerWalletRoutes(define: Define): void {
     {
       method: "post",
       path: "/v1/wallet/sign-transaction",
-      access: needs("wallet:sign", true),
+      access: needsBound("wallet:sign"),
       tag: TAG,
       status: 200,
       summary:
@@ -215,7 +215,7 @@ export function registerWalletRoutes(define: Define): void {
     {
       method: "post",
       path: "/v1/wallet/sign-message",
-      access: needs("wallet:sign", true),
+      access: needsBound("wallet:sign"),
       tag: TAG,
       status: 200,
       summary: "Sign a message (TIP-191) on the device, inside the service's envelope (idempotent, as above)",
@@ -232,7 +232,7 @@ export function registerWalletRoutes(define: Define): void {
     {
       method: "get",
       path: "/v1/wallet/operations/:id",
-      access: needs("wallet:sign", true),
+      access: needsBound("wallet:sign"),
       tag: TAG,
       status: 200,
       summary:
