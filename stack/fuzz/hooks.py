@@ -9,20 +9,28 @@ Sign-In with TRON (TIP-191 signed in Python, as the load test does), whenever on
 - each role's session is made once and made again when the API answers 401 (something in the run
   ended it: a lock of the fuzzer's USER, a lockdown), so one operation cannot blind the rest;
 - a session-ending operation (logout, ending a session by id) gets a session of its own for
-  every call, from a new USER, so it never ends the sessions the other operations use.
+  every call, from a new USER, so it never ends the sessions the other operations use;
+- every session is DPoP-bound (RFC 9449), as the client library's are: a P-256 key per session,
+  a proof on every call (without a nonce: the edge then checks its jti in Redis), so the routes
+  that take bound sessions only (wallet signing) are fuzzed past their guard too.
 """
 
 import atexit
+import base64
 import itertools
 import json
 import os
 import secrets
 import sys
+import time
 from datetime import datetime, timedelta, timezone
 from hashlib import sha256
 
 import requests
 import schemathesis
+from Crypto.Hash import SHA256
+from Crypto.PublicKey import ECC
+from Crypto.Signature import DSS
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "loadtest"))
 from tip191 import address_of, sign_message  # noqa: E402
@@ -38,9 +46,40 @@ def _operation(case):
     return f"{case.method.upper()} {case.path}"
 
 
+def _b64(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _compact(obj):
+    return _b64(json.dumps(obj, separators=(",", ":")).encode())
+
+
+def _new_key():
+    key = ECC.generate(curve="P-256")
+    point = key.pointQ
+    jwk = {
+        "kty": "EC",
+        "crv": "P-256",
+        "x": _b64(int(point.x).to_bytes(32, "big")),
+        "y": _b64(int(point.y).to_bytes(32, "big")),
+    }
+    return key, jwk
+
+
+def _proof(key, jwk, method, url, token=None):
+    """A DPoP proof JWT (ES256: the JWS signature is r || s, which DSS's binary encoding is)."""
+    claims = {"jti": secrets.token_urlsafe(16), "htm": method.upper(), "htu": url, "iat": int(time.time())}
+    if token is not None:
+        claims["ath"] = _b64(sha256(token.encode()).digest())
+    signing_input = f"{_compact({'typ': 'dpop+jwt', 'alg': 'ES256', 'jwk': jwk})}.{_compact(claims)}"
+    signature = DSS.new(key, "fips-186-3").sign(SHA256.new(signing_input.encode()))
+    return f"{signing_input}.{_b64(signature)}"
+
+
 def _sign_in(private_key):
     """A fresh session through the public API, from a client address of its own, so the fuzzer's
-    failed sign-ins (which block the client that makes them) never block the sessions it needs."""
+    failed sign-ins (which block the client that makes them) never block the sessions it needs;
+    bound to a new key."""
     n = next(_client)
     headers = {"cf-connecting-ip": f"198.19.{(n >> 8) & 255}.{n & 255}", "user-agent": "fuzz-session"}
     address = address_of(private_key)
@@ -49,14 +88,16 @@ def _sign_in(private_key):
     )
     challenge.raise_for_status()
     message = challenge.json()["message"]
+    key, jwk = _new_key()
+    login_url = f"{PLAN['base']}/v1/auth/login"
     login = requests.post(
-        f"{PLAN['base']}/v1/auth/login",
+        login_url,
         json={"message": message, "signature": sign_message(message, private_key)},
-        headers=headers,
+        headers={**headers, "DPoP": _proof(key, jwk, "POST", login_url)},
         timeout=10,
     )
     login.raise_for_status()
-    return login.json()["accessToken"]
+    return {"token": login.json()["accessToken"], "key": key, "jwk": jwk}
 
 
 def _session_key(case, _ctx):
@@ -82,7 +123,9 @@ class RoleSessions:
         if data is None:
             return
         case.headers = case.headers or {}
-        case.headers["Authorization"] = f"Bearer {data}"
+        case.headers["Authorization"] = f"DPoP {data['token']}"
+        url = f"{PLAN['base']}{case.formatted_path}"
+        case.headers["DPoP"] = _proof(data["key"], data["jwk"], case.method, url, data["token"])
 
 
 # Rules the document states in words because JSON Schema cannot (README "Reliability / contract"):

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { newWallet, SIWT } from "@tron-auth/bridge/testing/wallet";
 import { ANY_PORTS, type RunningStack, startStack } from "../src/compose.ts";
-import { callJson, signInWithKey } from "../src/edge-call.ts";
+import { boundClient, callJson, clientJson, signInWithKey } from "../src/edge-call.ts";
 import { newSecrets } from "../src/secrets.ts";
 import { WORKER_ENTRY } from "../src/workerd.ts";
 import { fuzzPlan, LOCKDOWN_PATH } from "./plan.ts";
@@ -43,9 +43,6 @@ const EDGE_VARS = {
   ...Object.fromEntries(
     ["PUBLIC", "USER", "PRIVILEGED", "CHALLENGE", "LOGIN"].map((tier) => [`RATE_LIMIT_${tier}`, "1000000"]),
   ),
-  // The fuzzer's sessions are bearer sessions, admins' included; routes that take only DPoP-bound
-  // sessions (wallet signing) answer it 401 dpop_required, which the document declares.
-  DPOP_REQUIRED: "none",
 };
 
 async function main(): Promise<number> {
@@ -79,12 +76,9 @@ async function main(): Promise<number> {
     // its own: the fuzzer signs in for itself).
     const admin = newWallet();
     const adminUser = await signInWithKey(edge, admin, client(1));
-    const owner = await signInWithKey(edge, secrets.superAdmin, client(2));
-    await callJson(`${edge}/v1/admin/users/${adminUser.user.id}/roles`, "PUT", {
-      body: { roles: ["ADMIN"] },
-      token: owner.accessToken,
-      headers: client(2),
-    });
+    // A SUPER_ADMIN's session must be bound to a key (DPOP_REQUIRED's default): the client library's.
+    const owner = await boundClient(edge, secrets.superAdmin, client(2));
+    await clientJson(owner, "PUT", `/v1/admin/users/${adminUser.user.id}/roles`, { roles: ["ADMIN"] });
     const doc = await callJson<Parameters<typeof fuzzPlan>[1]>(`${edge}/openapi.json`, "GET");
     const plan = fuzzPlan(edge, doc, { admin, superAdmin: secrets.superAdmin });
     writeFileSync(planPath, JSON.stringify(plan), { mode: 0o600 });
@@ -113,12 +107,9 @@ async function main(): Promise<number> {
     const lockdown = await st("the lockdown alone", ["--include-path", LOCKDOWN_PATH]);
 
     // Engaging ended every session but the fuzzer's SUPER_ADMIN's: a new one lifts it.
-    const lifter = await signInWithKey(edge, secrets.superAdmin, client(3));
-    await callJson(`${edge}${LOCKDOWN_PATH}`, "DELETE", { token: lifter.accessToken, headers: client(3) });
-    const state = await callJson<{ lockdown: { active: boolean } }>(`${edge}${LOCKDOWN_PATH}`, "GET", {
-      token: lifter.accessToken,
-      headers: client(3),
-    });
+    const lifter = await boundClient(edge, secrets.superAdmin, client(3));
+    await clientJson(lifter, "DELETE", LOCKDOWN_PATH);
+    const state = await clientJson<{ lockdown: { active: boolean } }>(lifter, "GET", LOCKDOWN_PATH);
     if (state.lockdown.active) throw new Error("the lockdown is still active after lifting it");
     say("fuzz: statuses answered, by operation (as the role hooks.py called it with)");
     const { roles } = plan;

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { recoverSigner, transferHex } from "@tron-auth/bridge/testing/transactions";
 import { createAuthClient } from "@tron-auth/client";
 import { TronWeb } from "tronweb";
-import { callJson } from "./edge-call.ts";
+import { callJson, clientJson } from "./edge-call.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const edge = process.env.EDGE_URL ?? "http://127.0.0.1:8787";
@@ -27,17 +27,8 @@ function api<T>(method: string, path: string, body?: unknown): Promise<T> {
 /** The client library, as an integrator uses it: the session bound to a key (DPoP) by default. */
 const client = createAuthClient({ baseUrl: edge });
 
-/** An authenticated JSON call through the client (token, DPoP proof, nonce, refresh). */
-async function authed<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await client.fetch(path, {
-    method,
-    headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} -> ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : {}) as T;
-}
+const authed = <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+  clientJson<T>(client, method, path, body, headers);
 
 async function main(): Promise<void> {
   const key = JSON.parse(readFileSync(join(dir, "super-admin.json"), "utf8")) as {
