@@ -84,7 +84,16 @@ describe("GET /openapi.json", () => {
     const codes = (r: Response | undefined) =>
       r?.content?.["application/problem+json"]?.schema.properties.code.enum;
     const me = doc.paths["/v1/me"]?.get?.responses;
-    expect(codes(me?.["401"])).toEqual(["invalid_token", "session_revoked", "token_expired", "unauthorized"]);
+    expect(codes(me?.["401"])).toEqual([
+      "dpop_required",
+      "invalid_dpop_proof",
+      "invalid_token",
+      "session_revoked",
+      "token_expired",
+      "unauthorized",
+      "use_dpop_nonce",
+    ]);
+    expect(me?.["200"]?.headers?.["DPoP-Nonce"]?.required).toBe(false);
     expect(me?.["401"]?.headers?.["WWW-Authenticate"]?.required).toBe(true);
     expect(me?.["429"]?.headers?.["Retry-After"]?.required).toBe(true);
     expect(me?.["200"]?.headers?.["RateLimit-Remaining"]?.required).toBe(false);
