@@ -1,4 +1,5 @@
 export * from "./audit-event.ts";
+export * from "./audit-query.ts";
 export * from "./bridge-api.ts";
 export * from "./internal-assertion.ts";
 export * from "./lockdown.ts";

@@ -1,10 +1,16 @@
 import { type Role, roleSchema } from "@tron-auth/shared/auth";
-import { AppError } from "@tron-auth/shared/problems";
-import { type BridgeUser, userEnvelopeSchema, userPageSchema } from "@tron-auth/shared/protocol";
+import {
+  auditPageSchema,
+  auditQuerySchema,
+  type BridgeUser,
+  userEnvelopeSchema,
+  userPageSchema,
+} from "@tron-auth/shared/protocol";
 import type { Context } from "hono";
 import * as z from "zod/mini";
 import type * as core from "zod/v4/core";
 import { type BridgeActor, bridgeJson } from "../bridge/calls.ts";
+import { forwardedQuery } from "../http/forwarded-query.ts";
 import { jsonBody } from "../http/json-body.ts";
 import { type Define, needs, type RouteSpec } from "../http/routes.ts";
 import type { AppEnv } from "../platform/env.ts";
@@ -20,18 +26,6 @@ const usersQuery = z.strictObject({
   cursor: z.optional(text(512)),
   limit: limitParam,
 });
-const auditQuery = z.strictObject({
-  type: z.optional(text(64)),
-  userId: z.optional(text(64)),
-  from: z.optional(z.iso.datetime({ offset: true })),
-  to: z.optional(z.iso.datetime({ offset: true })),
-  cursor: z.optional(text(512)),
-  limit: limitParam,
-});
-const auditPage = z.object({
-  events: z.array(z.record(z.string(), z.unknown())),
-  nextCursor: z.nullable(z.string()),
-});
 const rolesBody = z.strictObject({ roles: z.array(roleSchema).check(z.minLength(1), z.maxLength(4)) });
 const lockBody = z.strictObject({
   reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(256)),
@@ -40,20 +34,6 @@ const lockBody = z.strictObject({
 
 function actor(c: Context<AppEnv>): BridgeActor {
   return { sub: c.var.auth.userId, roles: c.var.auth.roles, requestId: c.var.requestId };
-}
-
-function query<T extends core.$ZodType>(c: Context<AppEnv>, schema: T): string {
-  const parsed = z.safeParse(schema, c.req.query());
-  if (!parsed.success)
-    throw new AppError(
-      "validation_failed",
-      parsed.error.issues.map((i) => `${i.path.join(".") || "query"}: ${i.message}`).join("; "),
-    );
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(parsed.data as Record<string, unknown>))
-    if (v !== undefined) params.set(k, String(v));
-  const text = params.toString();
-  return text ? `?${text}` : "";
 }
 
 const userPath = (c: Context<AppEnv>, suffix = "") =>
@@ -87,7 +67,7 @@ function defineBridgeQuery(
     c.json(
       await bridgeJson(c.env, actor(c), {
         method: "GET",
-        path: `${bridgePath}${query(c, spec.query)}`,
+        path: `${bridgePath}${forwardedQuery(c, spec.query)}`,
         schema: spec.response,
       }),
     ),
@@ -187,7 +167,7 @@ export function registerAdminRoutes(define: Define): void {
     path: "/v1/admin/audit",
     access: needs("audit:read", true),
     summary: "Query the audit log",
-    query: auditQuery,
-    response: auditPage,
+    query: auditQuerySchema,
+    response: auditPageSchema,
   });
 }
