@@ -147,7 +147,8 @@ describe("the console's reads: recent signatures and the policy", () => {
     expect(failed).toMatchObject({ kind: "message", status: "failed", problemCode: "signing_policy_denied" });
     expect(failed).not.toHaveProperty("summary");
     expect(message).toMatchObject({ kind: "message", status: "succeeded", userId: otherSigner.sub });
-    expect(message?.summary?.text).toContain("listing: a message");
+    // The caller's text, without the envelope's header lines.
+    expect(message?.summary?.text).toBe("sign message: listing: a message");
     expect(transaction).toMatchObject({
       kind: "transaction",
       userId: w.signer.sub,

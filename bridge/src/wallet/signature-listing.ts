@@ -1,4 +1,4 @@
-import type { WalletPolicy, WalletSignature } from "@tron-auth/shared/protocol";
+import { SIGNED_MESSAGE_HEADER, type WalletPolicy, type WalletSignature } from "@tron-auth/shared/protocol";
 import type { TokenRule } from "../config/wallet-tokens.ts";
 import type { OperationDoc } from "./operation-store.ts";
 import type { SigningPolicy } from "./policy.ts";
@@ -30,9 +30,15 @@ export function describeOperation(doc: OperationDoc, tokens: readonly TokenRule[
     const { type, action, text } = summarizeTransaction(tx, tokens);
     return { ...base, txID: tx.txID, summary: { type, action, text } };
   }
-  const preview = result.signedMessage.length > MESSAGE_PREVIEW;
-  const text = `sign message: ${result.signedMessage.slice(0, MESSAGE_PREVIEW)}${preview ? "…" : ""}`;
-  return { ...base, summary: { type: "message", text } };
+  return { ...base, summary: { type: "message", text: `sign message: ${callerText(result.signedMessage)}` } };
+}
+
+/** The caller's own text inside the service's envelope (after its header lines), shortened. */
+function callerText(signed: string): string {
+  const body = signed.startsWith(`${SIGNED_MESSAGE_HEADER}\n`)
+    ? signed.slice(signed.indexOf("\n\n") + 2)
+    : signed;
+  return body.length > MESSAGE_PREVIEW ? `${body.slice(0, MESSAGE_PREVIEW)}…` : body;
 }
 
 /** The signing policy as the console shows it; caps as decimal strings (JSON has no bigint). */

@@ -57,6 +57,8 @@ export type Me = z.infer<typeof meResponse>;
 
 /** What the pages learn from the worker at load (GET /v1/pages/config): deployment settings only. */
 export const pageConfigSchema = z.object({
+  /** The chain sign-in happens on (CAIP-2), for wallets that must be told before they connect. */
+  chainId: z.nullable(z.string()),
   /** null: WalletConnect is not configured and the sign-in page does not offer it. */
   walletConnect: z.nullable(z.object({ projectId: z.string().check(z.regex(/^[0-9a-f]{32}$/)) })),
 });
