@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { actorWithRole, call, ctx, superAdmin, type TokenPair } from "./support/edge.ts";
+import { actorWithRole, call, superAdmin, type TokenPair } from "./support/edge.ts";
+import { transfer } from "./support/transfers.ts";
 
 /** The console's reads of the wallet and the audit log, through workerd, mTLS and the real bridge. */
 type Signature = {
@@ -20,12 +21,6 @@ type Policy = {
 };
 
 const keyed = () => ({ "Idempotency-Key": crypto.randomUUID() });
-const transfer = async (amountSun: number) =>
-  (
-    await (
-      await fetch(`${ctx.walletUrl}/build/transfer`, { method: "POST", body: JSON.stringify({ amountSun }) })
-    ).json<{ rawDataHex: string }>()
-  ).rawDataHex;
 
 let admin: TokenPair;
 let sa: TokenPair;
