@@ -121,11 +121,15 @@ async function userAndAdmin(): Promise<{ user: Wallet; userPage: Page; admin: Pa
   return { user, userPage, admin };
 }
 
-/** Finds the user in the admin's console and gives them `role`. */
-async function setRoleInConsole(admin: Page, address: string, role: string): Promise<void> {
+/** Finds the user in the admin's console. */
+async function findInConsole(admin: Page, address: string): Promise<void> {
   await admin.fill("#find-address", address);
   await admin.click("#admin button[type=submit]");
   await admin.locator(`[data-user="${address}"]`).waitFor();
+}
+
+/** Gives the user found in the console `role`. */
+async function giveRole(admin: Page, role: string): Promise<void> {
   await admin.selectOption("#role-select", role);
   await admin.click("#set-role");
   await expect.poll(() => admin.locator("#admin .status").textContent()).toMatch(new RegExp(`: ${role}$`));
@@ -297,16 +301,14 @@ describe("admin console", () => {
   it("lets the SUPER_ADMIN change a user's role, which that user's open page shows on its next request", async () => {
     const { user, userPage, admin } = await userAndAdmin();
     await admin.locator("#admin").waitFor({ state: "visible" });
-    await admin.fill("#find-address", user.address);
-    await admin.click("#admin button[type=submit]");
-    await admin.locator(`[data-user="${user.address}"]`).waitFor();
+    await findInConsole(admin, user.address);
     // The grant rules decide what the console offers: never SUPER_ADMIN (it comes from config only).
     expect(await admin.locator("#role-select option").allTextContents()).toEqual([
       "USER",
       "NODE_OPERATOR",
       "ADMIN",
     ]);
-    await setRoleInConsole(admin, user.address, "NODE_OPERATOR");
+    await giveRole(admin, "NODE_OPERATOR");
     await userPage.click("#reload");
     await expect.poll(() => userPage.locator("#roles").textContent()).toBe("NODE_OPERATOR");
   });
@@ -364,7 +366,8 @@ describe("admin console", () => {
 
   it("shows an ADMIN the audit log and the wallet, but no lockdown switch", async () => {
     const { user: wallet, userPage: page, admin: sa } = await userAndAdmin();
-    await setRoleInConsole(sa, wallet.address, "ADMIN");
+    await findInConsole(sa, wallet.address);
+    await giveRole(sa, "ADMIN");
     await page.click("#reload");
     await page.locator("#admin").waitFor({ state: "visible" });
     await page.locator("#audit").waitFor({ state: "visible" });
