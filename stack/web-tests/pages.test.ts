@@ -10,6 +10,15 @@ const ctx = inject("edgeTestContext");
 const ROOT = join(import.meta.dirname, "..", "..");
 const AXE = readFileSync(join(ROOT, "node_modules", "axe-core", "axe.min.js"), "utf8");
 const SESSION_KEY = "tron-auth:session";
+const TRONLINK = '[data-wallet="tronlink"]';
+const chunkRequests = (page: Page): string[] => {
+  const seen: string[] = [];
+  page.on("request", (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith("/assets/chunks/")) seen.push(path);
+  });
+  return seen;
+};
 
 let browser: Browser;
 const contexts: BrowserContext[] = [];
@@ -34,9 +43,9 @@ async function open(wallet?: TestWallet): Promise<{ context: BrowserContext; pag
   return { context, page, signed };
 }
 
-/** The whole flow as a person does it: connect, read the message, sign, land on the account page. */
+/** The whole flow as a person does it: choose TronLink, read the message, sign, land on the account page. */
 async function signIn(page: Page, wallet: Wallet): Promise<string> {
-  await page.click("#connect");
+  await page.click(TRONLINK);
   await page.locator("#review").waitFor({ state: "visible" });
   const shown = await page.locator("#message").textContent();
   expect(shown).toContain(wallet.address);
@@ -82,6 +91,50 @@ async function secondTab(context: BrowserContext, wallet: { address: string }): 
   return tab;
 }
 
+/** Asks the wallet API to sign with the page's own access token, as the page's script would. */
+function signFromPage(page: Page, message: string): Promise<[number, string | undefined]> {
+  return page.evaluate(
+    async ([key, text]) => {
+      const token = JSON.parse(localStorage.getItem(key as string) ?? "{}").pair.accessToken;
+      const res = await fetch("/v1/wallet/sign-message", {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${token}`,
+          "content-type": "application/json",
+          "idempotency-key": crypto.randomUUID(),
+        },
+        body: JSON.stringify({ message: text }),
+      });
+      return [res.status, res.ok ? undefined : (await res.json()).code] as [number, string | undefined];
+    },
+    [SESSION_KEY, message],
+  );
+}
+
+/** A new user's page and the SUPER_ADMIN's, both signed in. */
+async function userAndAdmin(): Promise<{ user: Wallet; userPage: Page; admin: Page }> {
+  const user = newWallet();
+  const { page: userPage } = await open(user);
+  await signIn(userPage, user);
+  const { page: admin } = await open(ctx.superAdmin);
+  await signIn(admin, ctx.superAdmin);
+  return { user, userPage, admin };
+}
+
+/** Finds the user in the admin's console. */
+async function findInConsole(admin: Page, address: string): Promise<void> {
+  await admin.fill("#find-address", address);
+  await admin.click("#admin button[type=submit]");
+  await admin.locator(`[data-user="${address}"]`).waitFor();
+}
+
+/** Gives the user found in the console `role`. */
+async function giveRole(admin: Page, role: string): Promise<void> {
+  await admin.selectOption("#role-select", role);
+  await admin.click("#set-role");
+  await expect.poll(() => admin.locator("#admin .status").textContent()).toMatch(new RegExp(`: ${role}$`));
+}
+
 describe("sign-in page", () => {
   it("signs in with the wallet, shows the exact message first, and lands on the account page", async () => {
     const wallet = newWallet();
@@ -98,9 +151,49 @@ describe("sign-in page", () => {
     expect(await axeViolations(page)).toEqual([]);
   });
 
+  it("offers the wallets that need no service, loads only the chosen one's adapter, and no WalletConnect without a project id", async () => {
+    const { page } = await open();
+    await page.locator('[data-wallet="ledger"]').waitFor();
+    const config = await page.evaluate(async () => (await fetch("/v1/pages/config")).json());
+    expect(config).toEqual({ chainId: "tron:3448148188", walletConnect: null });
+    const csp = (await fetch(`${ctx.edgeUrl}/`)).headers.get("content-security-policy") ?? "";
+    expect(csp).not.toContain("walletconnect");
+    expect(
+      await page.locator("[data-wallet]").evaluateAll((bs) => bs.map((b) => b.getAttribute("data-wallet"))),
+    ).toEqual([
+      "tronlink",
+      "tokenpocket",
+      "bitget",
+      "okx",
+      "imtoken",
+      "trust",
+      "gate",
+      "foxwallet",
+      "bybit",
+      "ledger",
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the config arrived: still no WalletConnect
+    expect(await page.locator('[data-wallet="walletconnect"]').count()).toBe(0);
+    const chunks = ctx.walletChunks;
+    const entries = Object.values(chunks).map((w) => w.chunk);
+    // Before a choice, no adapter has been fetched.
+    const seen = chunkRequests(page);
+    expect(entries.filter((c) => seen.includes(c))).toEqual([]);
+    await page.click('[data-wallet="tokenpocket"]');
+    await expect
+      .poll(() => statusOf(page), { timeout: 10_000 })
+      .toMatch(/TokenPocket is not in this browser/);
+    const chosen = chunks["tronwallet-adapter-tokenpocket"];
+    expect(seen).toContain(chosen?.chunk);
+    // Every other adapter's chunk stayed on the server, unless the chosen one is built on it.
+    const others = entries.filter((c) => c !== chosen?.chunk && !chosen?.closure.includes(c));
+    expect(others.filter((c) => seen.includes(c))).toEqual([]);
+    expect(others).toContain(chunks["tronwallet-adapter-ledger"]?.chunk);
+  });
+
   it("says so when the person declines in the wallet, and nothing is signed in", async () => {
     const { page } = await open({ ...newWallet(), mode: "reject" });
-    await page.click("#connect");
+    await page.click(TRONLINK);
     await page.locator("#review").waitFor({ state: "visible" });
     await page.click("#sign");
     await expect.poll(() => statusOf(page)).toMatch(/declined in your wallet/);
@@ -110,20 +203,20 @@ describe("sign-in page", () => {
 
   it("tells a person without a wallet to install one", async () => {
     const { page } = await open();
-    await page.click("#connect");
+    await page.click(TRONLINK);
     await expect.poll(() => statusOf(page), { timeout: 10_000 }).toMatch(/No TRON wallet found/);
     expect(await axeViolations(page)).toEqual([]);
   });
 
   it("tells a person whose wallet is locked to unlock it", async () => {
     const { page } = await open({ ...newWallet(), mode: "locked" });
-    await page.click("#connect");
+    await page.click(TRONLINK);
     await expect.poll(() => statusOf(page)).toMatch(/wallet is locked/);
   });
 
   it("refuses a wallet on another network before anything is signed", async () => {
     const { page } = await open({ ...newWallet(), chainHex: "0x2b6653dc" });
-    await page.click("#connect");
+    await page.click(TRONLINK);
     await expect.poll(() => statusOf(page)).toMatch(/another TRON network/);
     expect(await page.locator("#review").isVisible()).toBe(false);
   });
@@ -206,28 +299,80 @@ describe("admin console", () => {
   });
 
   it("lets the SUPER_ADMIN change a user's role, which that user's open page shows on its next request", async () => {
-    const user = newWallet();
-    const { page: userPage } = await open(user);
-    await signIn(userPage, user);
-    const { page: admin } = await open(ctx.superAdmin);
-    await signIn(admin, ctx.superAdmin);
+    const { user, userPage, admin } = await userAndAdmin();
     await admin.locator("#admin").waitFor({ state: "visible" });
-    await admin.fill("#find-address", user.address);
-    await admin.click("#admin button[type=submit]");
-    await admin.locator(`[data-user="${user.address}"]`).waitFor();
+    await findInConsole(admin, user.address);
     // The grant rules decide what the console offers: never SUPER_ADMIN (it comes from config only).
     expect(await admin.locator("#role-select option").allTextContents()).toEqual([
       "USER",
       "NODE_OPERATOR",
       "ADMIN",
     ]);
-    await admin.selectOption("#role-select", "NODE_OPERATOR");
-    await admin.click("#set-role");
-    await expect.poll(() => admin.locator("#admin .status").textContent()).toMatch(/NODE_OPERATOR/);
-    await screenshots(admin, "admin");
-    expect(await axeViolations(admin)).toEqual([]);
+    await giveRole(admin, "NODE_OPERATOR");
     await userPage.click("#reload");
     await expect.poll(() => userPage.locator("#roles").textContent()).toBe("NODE_OPERATOR");
+  });
+
+  it("shows the audit log with filters and paging, and the wallet with its policy and recent signatures", async () => {
+    const { user, admin } = await userAndAdmin();
+    // Signatures, so the wallet view has one to show and the audit log more than a page of this
+    // admin's events (each signature is a request and an approval, recorded at the bridge).
+    for (let i = 0; i < 13; i++)
+      expect(await signFromPage(admin, `console screenshot ${i}`)).toEqual([200, undefined]);
+    await admin.locator("#audit").waitFor({ state: "visible" });
+    // By user (an address) and type: the user's one sign-in.
+    await admin.fill("#audit-user", user.address);
+    await admin.selectOption("#audit-type", "login_success");
+    await admin.click("#audit-search");
+    await expect.poll(() => admin.locator("#audit-table tbody tr").count()).toBe(1);
+    expect(await admin.locator("#audit-table tbody tr td").nth(1).textContent()).toBe("login_success");
+    // A time range that ended before anything happened finds nothing, and says so.
+    await admin.fill("#audit-to", "2020-01-01T00:00");
+    await admin.click("#audit-search");
+    await admin.locator("#audit-empty").waitFor({ state: "visible" });
+    expect(await admin.locator("#audit-table tbody tr").count()).toBe(0);
+    // Paging: this admin's events, 25 a page; "Older events" appends the next page.
+    await admin.fill("#audit-user", ctx.superAdmin.address);
+    await admin.fill("#audit-to", "");
+    await admin.selectOption("#audit-type", "");
+    await admin.click("#audit-search");
+    await expect.poll(() => admin.locator("#audit-table tbody tr").count()).toBe(25);
+    await admin.locator("#audit-more").waitFor({ state: "visible" });
+    const firstPage = await admin
+      .locator("#audit-table tbody tr")
+      .evaluateAll((rs) => rs.map((r) => r.getAttribute("data-event")));
+    await admin.click("#audit-more");
+    await expect.poll(() => admin.locator("#audit-table tbody tr").count()).toBeGreaterThan(25);
+    const both = await admin
+      .locator("#audit-table tbody tr")
+      .evaluateAll((rs) => rs.map((r) => r.getAttribute("data-event")));
+    expect(both.slice(0, 25)).toEqual(firstPage);
+    expect(new Set(both).size).toBe(both.length);
+    // The wallet: the device, its policy, and the signature just made, decoded.
+    await expect.poll(() => admin.locator("#wallet-status").textContent()).toMatch(/software-ledger: ready/);
+    expect(await admin.locator("#wallet-policy").textContent()).toMatch(/TransferContract/);
+    await admin.click("#wallet-refresh");
+    await expect
+      .poll(() => admin.locator("#wallet-signatures").textContent())
+      .toMatch(/sign message: console screenshot 12/);
+    // The screenshot with a short audit page: the user's sign-in.
+    await admin.fill("#audit-user", user.address);
+    await admin.selectOption("#audit-type", "login_success");
+    await admin.click("#audit-search");
+    await expect.poll(() => admin.locator("#audit-table tbody tr").count()).toBe(1);
+    await screenshots(admin, "admin");
+    expect(await axeViolations(admin)).toEqual([]);
+  });
+
+  it("shows an ADMIN the audit log and the wallet, but no lockdown switch", async () => {
+    const { user: wallet, userPage: page, admin: sa } = await userAndAdmin();
+    await findInConsole(sa, wallet.address);
+    await giveRole(sa, "ADMIN");
+    await page.click("#reload");
+    await page.locator("#admin").waitFor({ state: "visible" });
+    await page.locator("#audit").waitFor({ state: "visible" });
+    await page.locator("#wallet").waitFor({ state: "visible" });
+    expect(await page.locator("#lockdown-engage").count()).toBe(0);
   });
 
   it("engages a lockdown after a confirmation, shows the banner, and signing stops until it is lifted", async () => {
@@ -245,19 +390,7 @@ describe("admin console", () => {
     admin.once("dialog", (d) => void d.accept());
     await admin.click("#lockdown-engage");
     await admin.locator("#lockdown-banner").waitFor({ state: "visible" });
-    const signing = await admin.evaluate(async (key) => {
-      const token = JSON.parse(localStorage.getItem(key) ?? "{}").pair.accessToken;
-      const res = await fetch("/v1/wallet/sign-message", {
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${token}`,
-          "content-type": "application/json",
-          "idempotency-key": crypto.randomUUID(),
-        },
-        body: JSON.stringify({ message: "during lockdown" }),
-      });
-      return [res.status, (await res.json()).code];
-    }, SESSION_KEY);
+    const signing = await signFromPage(admin, "during lockdown");
     expect(signing).toEqual([423, "signing_frozen"]);
     await admin.click("#lockdown-lift");
     await admin.locator("#lockdown-banner").waitFor({ state: "hidden" });
