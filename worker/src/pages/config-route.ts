@@ -20,6 +20,7 @@ export function registerPageConfigRoute(define: Define): void {
       status: 200,
       summary: "What the pages need to know of this deployment (whether WalletConnect is offered)",
       response: pageConfigSchema,
+      problems: ["service_unavailable"],
     },
     (c) => c.json(pageConfigOf(c.env)),
   );

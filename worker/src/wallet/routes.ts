@@ -175,6 +175,7 @@ export function registerWalletRoutes(define: Define): void {
       status: 200,
       summary: "The signing policy: contract types, contracts, TRC-20 tokens, caps and derivation paths",
       response: walletPolicySchema,
+      problems: ["wallet_unavailable"],
     },
     async (c) =>
       c.json(
