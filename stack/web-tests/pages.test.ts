@@ -91,25 +91,82 @@ async function secondTab(context: BrowserContext, wallet: { address: string }): 
   return tab;
 }
 
-/** Asks the wallet API to sign with the page's own access token, as the page's script would. */
-function signFromPage(page: Page, message: string): Promise<[number, string | undefined]> {
+/**
+ * Calls the edge from inside the page as the page's client does: the stored access token with a
+ * DPoP proof signed by the session's key, taken from IndexedDB where the client keeps it
+ * (non-extractable: usable by the page, never readable). `proof: false` sends the token alone.
+ */
+function callFromPage(
+  page: Page,
+  path: string,
+  init: { method?: string; body?: unknown; scheme?: "DPoP" | "Bearer"; proof?: boolean } = {},
+): Promise<[number, string | undefined]> {
   return page.evaluate(
-    async ([key, text]) => {
-      const token = JSON.parse(localStorage.getItem(key as string) ?? "{}").pair.accessToken;
-      const res = await fetch("/v1/wallet/sign-message", {
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${token}`,
-          "content-type": "application/json",
-          "idempotency-key": crypto.randomUUID(),
-        },
-        body: JSON.stringify({ message: text }),
+    async ([key, path, init]) => {
+      type Key = { alg: string; privateKey: CryptoKey; publicJwk: JsonWebKey };
+      const {
+        method = "GET",
+        body,
+        scheme = "DPoP",
+        proof = true,
+      } = init as {
+        method?: string;
+        body?: unknown;
+        scheme?: string;
+        proof?: boolean;
+      };
+      const session = JSON.parse(localStorage.getItem(key as string) ?? "{}");
+      const token: string = session.pair.accessToken;
+      const b64 = (bytes: ArrayBuffer | Uint8Array) =>
+        btoa(String.fromCharCode(...new Uint8Array(bytes)))
+          .replace(/\+/g, "-")
+          .replace(/\//g, "_")
+          .replace(/=+$/, "");
+      const text = (value: unknown) => b64(new TextEncoder().encode(JSON.stringify(value)));
+      const dpopKey = await new Promise<Key>((resolve, reject) => {
+        const open = indexedDB.open("tron-auth:dpop");
+        open.onsuccess = () => {
+          const get = open.result.transaction("keys").objectStore("keys").get(session.jkt);
+          get.onsuccess = () => resolve(get.result as Key);
+          get.onerror = () => reject(get.error);
+        };
+        open.onerror = () => reject(open.error);
+      });
+      const url = new URL(path as string, location.href);
+      const claims = {
+        jti: crypto.randomUUID(),
+        htm: method,
+        htu: `${url.origin}${url.pathname}`,
+        iat: Math.floor(Date.now() / 1000),
+        ath: b64(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token))),
+      };
+      const input = `${text({ typ: "dpop+jwt", alg: dpopKey.alg, jwk: dpopKey.publicJwk })}.${text(claims)}`;
+      const algorithm = dpopKey.alg === "EdDSA" ? { name: "Ed25519" } : { name: "ECDSA", hash: "SHA-256" };
+      const signature = await crypto.subtle.sign(
+        algorithm,
+        dpopKey.privateKey,
+        new TextEncoder().encode(input),
+      );
+      const headers: Record<string, string> = {
+        authorization: `${scheme} ${token}`,
+        "content-type": "application/json",
+        "idempotency-key": crypto.randomUUID(),
+        ...(proof ? { DPoP: `${input}.${b64(signature)}` } : {}),
+      };
+      const res = await fetch(path as string, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       return [res.status, res.ok ? undefined : (await res.json()).code] as [number, string | undefined];
     },
-    [SESSION_KEY, message],
+    [SESSION_KEY, path, init] as const,
   );
 }
+
+/** Asks the wallet API to sign, from the page with its own token and key. */
+const signFromPage = (page: Page, message: string) =>
+  callFromPage(page, "/v1/wallet/sign-message", { method: "POST", body: { message } });
 
 /** A new user's page and the SUPER_ADMIN's, both signed in. */
 async function userAndAdmin(): Promise<{ user: Wallet; userPage: Page; admin: Page }> {
@@ -223,6 +280,39 @@ describe("sign-in page", () => {
 });
 
 describe("account page", () => {
+  it("holds a DPoP-bound session by default: the stored token alone is refused, the key cannot be read", async () => {
+    const wallet = newWallet();
+    const { page } = await open(wallet);
+    await signIn(page, wallet);
+    const session = await page.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? "{}"), SESSION_KEY);
+    expect(session.pair.tokenType).toBe("DPoP");
+    expect(session.jkt).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // What a thief who copied localStorage holds: the token, without the key.
+    expect(await callFromPage(page, "/v1/me", { scheme: "Bearer", proof: false })).toEqual([
+      401,
+      "invalid_token",
+    ]);
+    expect(await callFromPage(page, "/v1/me", { proof: false })).toEqual([401, "invalid_dpop_proof"]);
+    // With the session's key (as the page's client signs): accepted.
+    expect(await callFromPage(page, "/v1/me")).toEqual([200, undefined]);
+    const exported = await page.evaluate(
+      (jkt) =>
+        new Promise<string>((resolve) => {
+          const open = indexedDB.open("tron-auth:dpop");
+          open.onsuccess = () => {
+            const get = open.result.transaction("keys").objectStore("keys").get(jkt);
+            get.onsuccess = () =>
+              crypto.subtle.exportKey("jwk", get.result.privateKey).then(
+                () => resolve("exported"),
+                (e: Error) => resolve(e.name),
+              );
+          };
+        }),
+      session.jkt,
+    );
+    expect(exported).toBe("InvalidAccessError");
+  });
+
   it("refreshes an expired token without the person noticing", async () => {
     const wallet = newWallet();
     const { page } = await open(wallet);
