@@ -158,7 +158,7 @@ export async function runScenario(plan: ScenarioPlan): Promise<Row> {
  * (sign-in, the admin API, the wallet, the edge's own reads and refreshes) has succeeded again.
  */
 async function waitForRecovery(outcomes: Outcome[], since: number): Promise<number | undefined> {
-  const needed = ["me", "refresh", "login", "admin", "wallet"] as const;
+  const needed = ["me", "refresh", "login", "admin"] as const;
   const deadline = since + RECOVERY_LIMIT_MS;
   while (Date.now() < deadline) {
     const firsts = needed.map(

@@ -65,6 +65,11 @@ const settingsSchema = z.object({
    * sends the Pi one call per 5 s instead of one per request while it is away.
    */
   BRIDGE_BREAKER_COOLDOWN_MS: intVar(5_000, 100, 300_000),
+  /**
+   * Which sessions must be bound to a key (DPoP): `privileged` (ADMIN and SUPER_ADMIN; default),
+   * `all`, or `none`. Wallet signing requires a bound session whatever this says.
+   */
+  DPOP_REQUIRED: z._default(z.enum(["none", "privileged", "all"]), "privileged"),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
