@@ -14,6 +14,7 @@ import { parseArgs } from "node:util";
 import { TEST_MNEMONIC } from "@tron-auth/bridge/testing/transactions";
 import { SIWT } from "@tron-auth/bridge/testing/wallet";
 import { ANY_PORTS, type KillablePart, type RunningStack, startStack } from "../src/compose.ts";
+import { boundClient } from "../src/edge-call.ts";
 import { newSecrets } from "../src/secrets.ts";
 import { WORKER_ENTRY } from "../src/workerd.ts";
 import { auditCounter } from "./audit-count.ts";
@@ -59,10 +60,11 @@ const NO_LIMITS = {
       "LOGIN_BLOCK_FAILURES_PER_CLIENT",
     ].map((name) => [name, "1000000"]),
   ),
-  // The load's clients hold bearer sessions; key-bound sessions (DPoP) are not what is tested here.
-  // Signing needs a bound session whatever this says, so wallet requests are refused before the
-  // device and the wallet check shows only that nothing is signed.
+  // The load's readers hold bearer sessions, the SUPER_ADMIN's included; its signing goes through
+  // a DPoP-bound client, since signing takes only bound sessions whatever this says.
   DPOP_REQUIRED: "none",
+  // The SUPER_ADMIN signs in for every scenario (the revoked session, recovery checks).
+  MAX_SESSIONS_PER_USER: "50",
 };
 
 async function main(): Promise<number> {
@@ -88,6 +90,7 @@ async function main(): Promise<number> {
     const edge = running.urls.edge ?? "";
     const superAdmin = () => mustSignIn(edge, secrets.superAdmin);
     const admin = await superAdmin();
+    const signer = await boundClient(edge, secrets.superAdmin);
     const audit = await auditCounter(running.mongoUri, db, OUTBOX_POLL_MS);
     const rows: Row[] = [];
     try {
@@ -99,6 +102,7 @@ async function main(): Promise<number> {
             part,
             target: running.parts[part],
             admin,
+            signer,
             superAdmin,
             outageMs,
             users,

@@ -8,6 +8,8 @@ export type ScenarioPlan = {
   target: Killable;
   /** The SUPER_ADMIN's session, shared by every scenario. */
   admin: Pair;
+  /** The SUPER_ADMIN's DPoP-bound client, for wallet signing. */
+  signer: Actors["signer"];
   superAdmin: () => Promise<Pair>;
   outageMs: number;
   users: number;
@@ -53,7 +55,7 @@ export async function runScenario(plan: ScenarioPlan): Promise<Row> {
     const out = await edgeRequest(edge, "/v1/auth/logout", { method: "POST", token: pair.accessToken });
     if (out.status !== 204) throw new Error(`chaos: logout before the fault answered ${out.status}`);
   }
-  const actors: Actors = { admin: plan.admin, revoked };
+  const actors: Actors = { admin: plan.admin, signer: plan.signer, revoked };
   const outcomes: Outcome[] = [];
   let running = true;
   const users = Array.from({ length: plan.users }, () =>
@@ -158,7 +160,7 @@ export async function runScenario(plan: ScenarioPlan): Promise<Row> {
  * (sign-in, the admin API, the wallet, the edge's own reads and refreshes) has succeeded again.
  */
 async function waitForRecovery(outcomes: Outcome[], since: number): Promise<number | undefined> {
-  const needed = ["me", "refresh", "login", "admin"] as const;
+  const needed = ["me", "refresh", "login", "admin", "wallet"] as const;
   const deadline = since + RECOVERY_LIMIT_MS;
   while (Date.now() < deadline) {
     const firsts = needed.map(

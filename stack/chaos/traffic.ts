@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { transferHex } from "@tron-auth/bridge/testing/transactions";
 import { newWallet, signTip191, type Wallet } from "@tron-auth/bridge/testing/wallet";
+import { type AuthClient, ProblemError } from "@tron-auth/client";
 
 /** What the load does, each a route with its own dependency on the stack's parts. */
 export type Op = "me" | "refresh" | "login" | "admin" | "revoked" | "wallet";
@@ -72,8 +73,10 @@ export async function mustSignIn(edge: string, wallet: Wallet = newWallet()): Pr
 }
 
 export type Actors = {
-  /** The SUPER_ADMIN: admin reads and wallet signing. */
+  /** The SUPER_ADMIN: admin reads. */
   admin: Pair;
+  /** The SUPER_ADMIN through the client library, its session bound to a key: signing takes only those. */
+  signer: AuthClient;
   /** A SUPER_ADMIN session ended before the fault: privileged routes must never accept it. */
   revoked: Pair;
 };
@@ -137,10 +140,37 @@ async function perform(edge: string, op: Op, pair: Pair, wallet: Wallet, actors:
     case "revoked":
       return edgeRequest(edge, "/v1/admin/users?limit=1", { token: actors.revoked.accessToken });
     case "wallet":
-      return edgeRequest(edge, "/v1/wallet/sign-transaction", {
-        token: actors.admin.accessToken,
-        headers: { "Idempotency-Key": randomUUID() },
-        body: { rawDataHex: transferHex({ amountSun: 1 + Math.floor(Math.random() * 1000) }) },
+      return signThrough(actors.signer, {
+        rawDataHex: transferHex({ amountSun: 1 + Math.floor(Math.random() * 1000) }),
       });
+  }
+}
+
+/**
+ * A signing request through the client library (token, DPoP proof, refresh when due), recorded as
+ * edgeRequest records its answers; a refusal the library raises itself (a refresh that failed in
+ * the outage) is recorded with the problem's status and Retry-After.
+ */
+async function signThrough(signer: AuthClient, body: unknown): Promise<Performed> {
+  const requestId = `chaos-${randomUUID()}`;
+  try {
+    const res = await signer.fetch("/v1/wallet/sign-transaction", {
+      method: "POST",
+      headers: {
+        "x-request-id": requestId,
+        "content-type": "application/json",
+        "Idempotency-Key": randomUUID(),
+      },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(15_000),
+    });
+    const text = await res.text();
+    const json = text.startsWith("{") ? (JSON.parse(text) as unknown) : undefined;
+    return { status: res.status, retryAfter: res.headers.get("retry-after"), requestId, json };
+  } catch (error) {
+    if (!(error instanceof ProblemError) || error.code === "network_error")
+      return { status: 0, retryAfter: null, requestId, json: undefined };
+    const retryAfter = error.retryAfter === undefined ? null : String(error.retryAfter);
+    return { status: error.status, retryAfter, requestId, json: { code: error.code } };
   }
 }
