@@ -24,6 +24,12 @@ export type Row = {
   fault: string;
   requests: number;
   byStatus: Record<string, number>;
+  /**
+   * Requests that started while the part was away and were answered only after it was back: the
+   * fault met without a 503 (a client of the part waiting it out, as the MongoDB driver does for
+   * an outage shorter than its server-selection timeout).
+   */
+  heldThrough: number;
   events: { expected: number; stored: number; duplicated: number };
   recoveryMs: number | undefined;
   checks: Check[];
@@ -148,6 +154,8 @@ export async function runScenario(plan: ScenarioPlan): Promise<Row> {
     fault: `${plan.part} killed ${plan.outageMs / 1000} s`,
     requests: outcomes.length,
     byStatus,
+    heldThrough: outcomes.filter((o) => o.started >= down.from && o.started < down.to && o.ended >= restarted)
+      .length,
     events: { expected: expected.length, stored: counts.filter((c) => c.stored > 0).length, duplicated },
     recoveryMs: recoveredAt === undefined ? undefined : recoveredAt - restarted,
     checks,

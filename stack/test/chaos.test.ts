@@ -34,8 +34,10 @@ describe("npm run chaos, a short run of the same entry", () => {
     expect(rows.map((r) => r.fault.split(" ")[0])).toEqual(["bridge", "mongo", "upstash", "redis"]);
     for (const row of rows) {
       expect([row.fault, row.checks.filter((c) => !c.ok)]).toEqual([row.fault, []]);
-      // Each fault was met: the load saw the designed 503s, and events were checked at all.
-      expect([row.fault, (row.byStatus["503"] ?? 0) > 0]).toEqual([row.fault, true]);
+      // Each fault was met: the load saw the designed 503s, or requests waited the outage out (a
+      // short MongoDB outage is shorter than the driver's server-selection wait); and events were
+      // checked at all.
+      expect([row.fault, (row.byStatus["503"] ?? 0) + row.heldThrough > 0]).toEqual([row.fault, true]);
       expect(row.events.expected).toBeGreaterThan(0);
       expect(row.events.stored).toBe(row.events.expected);
     }
