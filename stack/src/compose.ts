@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadBridgeConfig } from "@tron-auth/bridge/config";
 import { startMongoWire } from "@tron-auth/launchers/mongo-wire";
@@ -6,7 +7,7 @@ import { startRedisServer } from "@tron-auth/launchers/redis-server";
 import { BRIDGE_POLICY, startUpstashRest, type UpstashRestHandle } from "@tron-auth/upstash-rest";
 import { startMtlsForwarder } from "./mtls-forwarder.ts";
 import { type RestartableBridge, startRestartableBridge } from "./restartable-bridge.ts";
-import { publicJwks, type StackSecrets, writeTlsFiles } from "./secrets.ts";
+import { publicJwks, type StackSecrets, writeBridgeFiles } from "./secrets.ts";
 import { StopList } from "./stop-list.ts";
 import { type EdgeWiring, withVars, workerBindings } from "./worker-bindings.ts";
 import { startWorkerd } from "./workerd.ts";
@@ -33,6 +34,11 @@ export type StackPlan = {
   bridgeEnv?: Record<string, string>;
   /** Tests only: fault injection in the Upstash server under /_local/faults. */
   faults?: boolean;
+  /**
+   * redis-server with an append-only file fsynced on every write, as durable as the Upstash the
+   * product runs on, so a killed and restarted Redis keeps what it acknowledged (the chaos suite).
+   */
+  durableRedis?: boolean;
   /** A worker entry to run in workerd; without it the caller runs the worker (the vitest pool does). */
   workerEntry?: string;
   /** Worker vars beyond the wiring (e.g. rate limits in tests). */
@@ -44,13 +50,20 @@ export type StackPlan = {
   log?: (line: string) => void;
 };
 
+/** A part of the stack that fault injection can take away and bring back on the same address. */
+export type Killable = { kill(): Promise<void>; restart(): Promise<void> };
+export type KillablePart = "redis" | "upstash" | "bridge" | "mongo";
+
 export type RunningStack = {
   redisUrl: string;
+  mongoUri: string;
   upstash: UpstashRestHandle;
   bridge: RestartableBridge;
   /** How a worker reaches this stack; the workerd worker here runs with exactly this. */
   wiring: EdgeWiring;
   urls: { edge?: string; bridge: string; bridgeHealth: string; upstash: string; forwarder?: string };
+  /** Kill and restart each server, one at a time (the chaos suite). */
+  parts: Record<KillablePart, Killable>;
   stop(): Promise<void>;
 };
 
@@ -64,22 +77,29 @@ export async function startStack(plan: StackPlan): Promise<RunningStack> {
   const parts = new StopList();
   try {
     const { secrets, identity, ports } = plan;
-    const redis = parts.add(await startRedisServer());
-    const upstash = parts.add(
-      await startUpstashRest({
-        redisUrl: redis.url,
-        token: secrets.upstashToken,
-        // The bridge holds only a restricted token (drain the outbox, read the lockdown), as in production.
-        restricted: { token: secrets.bridgeUpstashToken, policy: BRIDGE_POLICY },
-        port: ports.upstash,
-        ...(plan.faults ? { faults: true } : {}),
-      }),
+    const redis = parts.add(await startRedisServer({ durable: plan.durableRedis ?? false }));
+    const upstashOptions = {
+      redisUrl: redis.url,
+      token: secrets.upstashToken,
+      // The bridge holds only a restricted token (drain the outbox, read the lockdown), as in production.
+      restricted: { token: secrets.bridgeUpstashToken, policy: BRIDGE_POLICY },
+      ...(plan.faults ? { faults: true } : {}),
+    };
+    const upstash = await startUpstashRest({ ...upstashOptions, port: ports.upstash });
+    const upstashPart = parts.add(
+      restartableUpstash(upstash, (more) => startUpstashRest({ ...upstashOptions, ...more })),
     );
     const mongo = parts.add(await startMongoWire());
     plan.log?.(
       `MongoDB wire  ${mongo.kind === "external" ? "MONGODB_URI" : "FerretDB (data is thrown away on stop)"}`,
     );
-    const tls = writeTlsFiles(join(plan.dir, "certs"), secrets.certs);
+    const files = writeBridgeFiles(join(plan.dir, "certs"), secrets.certs, secrets.auditChainKey);
+    // What `npm run audit:verify` reads (Node's --env-file) to check this stack's audit chain.
+    writeFileSync(
+      join(plan.dir, "audit-verify.env"),
+      `MONGODB_URI=${mongo.uri}\nAUDIT_CHAIN_KEY_FILE=${files.chainKey}\n`,
+      { mode: 0o600 },
+    );
     const bridge = parts.add(
       await startRestartableBridge(
         loadBridgeConfig({
@@ -88,9 +108,10 @@ export async function startStack(plan: StackPlan): Promise<RunningStack> {
           // A fixed port, so the bridge can be stopped and started again behind the same binding.
           BRIDGE_PORT: String(ports.bridge || (await freePort())),
           BRIDGE_HEALTH_PORT: String(ports.bridgeHealth),
-          BRIDGE_TLS_CERT: tls.cert,
-          BRIDGE_TLS_KEY: tls.key,
-          BRIDGE_TLS_CLIENT_CA: tls.ca,
+          BRIDGE_TLS_CERT: files.cert,
+          BRIDGE_TLS_KEY: files.key,
+          BRIDGE_TLS_CLIENT_CA: files.ca,
+          AUDIT_CHAIN_KEY_FILE: files.chainKey,
           MONGODB_URI: mongo.uri,
           WORKER_JWKS: JSON.stringify(publicJwks(secrets.jwtKeys)),
           INTERNAL_ISSUER: identity.jwt.issuer,
@@ -139,6 +160,7 @@ export async function startStack(plan: StackPlan): Promise<RunningStack> {
       : undefined;
     return {
       redisUrl: redis.url,
+      mongoUri: mongo.uri,
       upstash,
       bridge,
       wiring,
@@ -149,10 +171,39 @@ export async function startStack(plan: StackPlan): Promise<RunningStack> {
         upstash: upstash.url,
         ...(forwarder ? { forwarder: forwarder.url } : {}),
       },
+      parts: {
+        redis,
+        upstash: upstashPart,
+        mongo,
+        bridge: { kill: () => bridge.stop(), restart: () => bridge.start() },
+      },
       stop: parts.stopAll,
     };
   } catch (error) {
     await parts.stopAll();
     throw error;
   }
+}
+
+/**
+ * The Upstash-compatible server, in this process, stopped and started again on its first port.
+ * `running` is the first server's handle (its URL and request counts) until the first kill.
+ */
+function restartableUpstash(
+  first: UpstashRestHandle,
+  start: (opts: { port: number }) => Promise<UpstashRestHandle>,
+): Killable & { stop(): Promise<void> } {
+  let running: UpstashRestHandle | undefined = first;
+  const kill = async () => {
+    const stopping = running;
+    running = undefined;
+    await stopping?.stop();
+  };
+  return {
+    kill,
+    restart: async () => {
+      running ??= await start({ port: first.port });
+    },
+    stop: kill,
+  };
 }

@@ -1,14 +1,17 @@
 import { Hono } from "hono";
 import { registerAdminRoutes } from "./admin/routes.ts";
+import { dpopNonceHeader } from "./dpop/request-proof.ts";
 import { definer } from "./guard/define-route.ts";
 import { registerHealthRoutes } from "./health/routes.ts";
 import { renderError } from "./http/errors.ts";
 import { requestId } from "./http/request-id.ts";
+import { routeSpecsOf } from "./http/routes.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { rateLimitHeaders } from "./limits/headers.ts";
 import { registerLockdownRoutes } from "./lockdown/routes.ts";
 import { registerOpenApiRoute } from "./openapi/routes.ts";
 import { pagesOrNotFound } from "./pages/assets.ts";
+import { registerPageConfigRoute } from "./pages/config-route.ts";
 import type { AppEnv } from "./platform/env.ts";
 import { registerSessionRoutes } from "./sessions/routes.ts";
 import { registerSignInRoutes } from "./signin/routes.ts";
@@ -21,6 +24,7 @@ export function createApp(): Hono<AppEnv> {
   app.use(securityHeaders);
   app.use(requestId);
   app.use(rateLimitHeaders);
+  app.use(dpopNonceHeader);
   const define = definer(app);
   registerHealthRoutes(define);
   registerJwksRoutes(define);
@@ -29,8 +33,9 @@ export function createApp(): Hono<AppEnv> {
   registerAdminRoutes(define);
   registerLockdownRoutes(define);
   registerWalletRoutes(define);
+  registerPageConfigRoute(define);
   registerOpenApiRoute(define, app);
-  app.notFound(pagesOrNotFound);
+  app.notFound(pagesOrNotFound(routeSpecsOf(app)));
   app.onError(renderError);
   return app;
 }

@@ -36,9 +36,14 @@ const STORED: StoredSession = {
 let ring: MacRing;
 
 /** What the read script returns for a stored hash: the READ_FIELDS values, cjson-encoded. */
-async function scriptReply(stored: Record<string, string | false> = STORED, sid = SID, macRing = ring) {
+async function scriptReply(
+  stored: Record<string, string | false | undefined> = STORED,
+  sid = SID,
+  macRing = ring,
+) {
   const mac = await macOf(macRing, sid, stored as StoredSession);
-  return JSON.stringify(READ_FIELDS.map((f) => (f === MAC_FIELD ? mac : stored[f])));
+  // A field the hash lacks comes back as false (cjson's nil).
+  return JSON.stringify(READ_FIELDS.map((f) => (f === MAC_FIELD ? mac : (stored[f] ?? false))));
 }
 
 beforeAll(async () => {
@@ -165,7 +170,7 @@ describe("a session record read back from Redis", () => {
     ["an unknown role", "ROLES_UNKNOWN"],
   ])("is tampered with %s, even under a valid MAC", async (_, kind) => {
     const reply = JSON.parse(await scriptReply()) as unknown[];
-    const signedWith = async (stored: Record<string, string | false>) =>
+    const signedWith = async (stored: Record<string, string | false | undefined>) =>
       JSON.parse(await scriptReply(stored)) as unknown[];
     const replies: Record<string, () => Promise<unknown>> = {
       SHORT: async () => reply.slice(1),
@@ -187,6 +192,30 @@ describe("a session record read back from Redis", () => {
     const stored = { ...STORED, absExp: "9".repeat(16) };
     const outcome = await verifySession(ring, SID, await scriptReply(stored));
     expect(outcome.state === "live" && outcome.session.record.absoluteExpiry).toBe(Number("9".repeat(16)));
+  });
+
+  it("carries a DPoP binding under the MAC: removing, adding or changing it is tampering", async () => {
+    const jkt = "K".repeat(43);
+    const bound = { ...STORED, jkt };
+    const outcome = await verifySession(ring, SID, await scriptReply(bound));
+    expect(outcome.state === "live" && outcome.session.record.jkt).toBe(jkt);
+    const unbound = await verifySession(ring, SID, await scriptReply());
+    expect(unbound.state === "live" && unbound.session.record.jkt).toBeUndefined();
+    const at = READ_FIELDS.indexOf("jkt");
+    const removed = JSON.parse(await scriptReply(bound)) as unknown[];
+    removed[at] = false;
+    expect((await verifySession(ring, SID, removed)).state).toBe("tampered");
+    const added = JSON.parse(await scriptReply()) as unknown[];
+    added[at] = jkt;
+    expect((await verifySession(ring, SID, added)).state).toBe("tampered");
+    const changed = JSON.parse(await scriptReply(bound)) as unknown[];
+    changed[at] = "L".repeat(43);
+    expect((await verifySession(ring, SID, changed)).state).toBe("tampered");
+    expect((await verifySession(ring, SID, await scriptReply({ ...STORED, jkt: "short" }))).state).toBe(
+      "tampered",
+    );
+    expect(hashArgs(bound, "m").slice(-4)).toEqual(["jkt", jkt, "mac", "m"]);
+    expect(hashArgs(STORED, "m")).not.toContain("jkt");
   });
 
   it("is written as field, value pairs in the covered order, then the MAC", () => {

@@ -26,7 +26,8 @@ export const refreshRequest = z.strictObject({
 export const tokenPairSchema = z.object({
   accessToken: z.string(),
   refreshToken: z.string(),
-  tokenType: z.literal("Bearer"),
+  /** `DPoP`: the session is bound to the key that signed the sign-in's proof (send `Authorization: DPoP`). */
+  tokenType: z.enum(["Bearer", "DPoP"]),
   expiresIn: z.int(),
   user: z.object({ id: z.string(), address: z.string(), roles: z.array(roleSchema) }),
 });
@@ -54,3 +55,12 @@ export type TokenPair = z.infer<typeof tokenPairSchema>;
 export type SessionList = z.infer<typeof sessionsResponse>;
 export type SessionInfo = SessionList["sessions"][number];
 export type Me = z.infer<typeof meResponse>;
+
+/** What the pages learn from the worker at load (GET /v1/pages/config): deployment settings only. */
+export const pageConfigSchema = z.object({
+  /** The chain sign-in happens on (CAIP-2), for wallets that must be told before they connect. */
+  chainId: z.nullable(z.string()),
+  /** null: WalletConnect is not configured and the sign-in page does not offer it. */
+  walletConnect: z.nullable(z.object({ projectId: z.string().check(z.regex(/^[0-9a-f]{32}$/)) })),
+});
+export type PageConfig = z.infer<typeof pageConfigSchema>;

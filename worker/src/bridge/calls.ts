@@ -55,10 +55,15 @@ export async function bridgeJson<T extends core.$ZodType>(
   }
   const problem = problemSchema.safeParse(json);
   const code = problem.success ? problem.data.code : "";
-  if (problem.success && isProblemCode(code)) {
+  // A 500 is the bridge failing, not its verdict: to the caller the bridge is unavailable.
+  if (problem.success && isProblemCode(code) && res.status !== 500) {
     // The policy's `reason` (e.g. per_day_cap) tells the client what to change; nothing else passes.
-    const { detail, reason } = problem.data;
-    throw new AppError(code, detail, typeof reason === "string" ? { reason } : {});
+    const { detail, reason, retryAfter } = problem.data;
+    throw new AppError(code, detail, {
+      ...(typeof reason === "string" ? { reason } : {}),
+      // Every 5xx the edge gives tells the client when to come back (the bridge's hint, else 30 s).
+      ...(res.status >= 500 ? { retryAfter: retryAfter ?? 30 } : {}),
+    });
   }
   // A 5xx without a problem document is a proxy or crash in between, and a code the catalog does
   // not hold is a bridge of another version: either way the bridge is not answering as expected.
