@@ -149,6 +149,31 @@ describe("access tokens", () => {
     });
   });
 
+  it("carry a DPoP key binding (cnf.jkt) when the session has one, and never an empty one", async () => {
+    const jkt = "K".repeat(43);
+    const bound = await issueAccessToken(ring, { ...SUBJECT, jkt }, SETTINGS, NOW);
+    expect(decodeJwt(bound).cnf).toEqual({ jkt });
+    expect(await verifyAccessToken(ring, bound, SETTINGS, NOW)).toMatchObject({ cnf: { jkt } });
+    const bearer = await issueAccessToken(ring, { ...SUBJECT, jkt: undefined }, SETTINGS, NOW);
+    expect(decodeJwt(bearer)).not.toHaveProperty("cnf");
+    const malformed = await signJwt(ring, {
+      typ: "at+jwt",
+      claims: { addr: SUBJECT.addr, roles: ["USER"], sid: SUBJECT.sid, cnf: { jkt: "short" } },
+      ...SETTINGS,
+      subject: "user-1",
+      now: NOW,
+    });
+    expect(await codeOf(verifyAccessToken(ring, malformed, SETTINGS, NOW))).toBe("invalid_token");
+    const empty = await signJwt(ring, {
+      typ: "at+jwt",
+      claims: { addr: SUBJECT.addr, roles: ["USER"], sid: SUBJECT.sid, cnf: {} },
+      ...SETTINGS,
+      subject: "user-1",
+      now: NOW,
+    });
+    expect(await codeOf(verifyAccessToken(ring, empty, SETTINGS, NOW))).toBe("invalid_token");
+  });
+
   it("are accepted up to five seconds past exp, then reported as expired (not invalid)", async () => {
     const token = await issueAccessToken(ring, SUBJECT, SETTINGS, NOW);
     await expect(verifyAccessToken(ring, token, SETTINGS, later(904))).resolves.toBeDefined();
