@@ -119,6 +119,15 @@ describe("internal assertion", () => {
     expect(await reason(verify(token, received()))).toBe("assertion_invalid");
   });
 
+  it("tells a signed assertion with malformed claims from a rejected one (the log says which)", async () => {
+    const malformed = await signAssertion(key, { roles: ["GOD"] });
+    await expect(verify(malformed, received())).rejects.toMatchObject({
+      message: "assertion claims malformed",
+    });
+    const unsigned = await signAssertion(otherKey);
+    await expect(verify(unsigned, received())).rejects.toMatchObject({ message: "assertion rejected" });
+  });
+
   it("refuses a signature by a key not in the worker's set", async () => {
     const token = await signAssertion(otherKey);
     expect(await reason(verify(token, received()))).toBe("assertion_invalid");

@@ -43,6 +43,8 @@ const POLICY: SigningPolicy = {
   maxPer24hSun: 50_000_000n,
 };
 
+const GENERIC_DETAIL = new AppError("signing_policy_denied").problem.detail;
+
 /** The policy's refusal reason, or what happened instead. */
 function reasonOf(f: () => unknown): unknown {
   try {
@@ -50,8 +52,9 @@ function reasonOf(f: () => unknown): unknown {
   } catch (error) {
     if (!(error instanceof AppError)) return error;
     expect(error.problem.code).toBe("signing_policy_denied");
-    // The caller reads why in the problem's detail.
+    // The caller reads why in the problem's detail: this rule's own words, not the catalog's.
     expect(error.problem.detail).toMatch(/^\S.{10,}\.$/);
+    expect(error.problem.detail).not.toBe(GENERIC_DETAIL);
     return error.problem.reason;
   }
 }

@@ -19,7 +19,11 @@ const at = (iso: string) => new Date(iso);
 const reasonOf = (p: Promise<unknown>) =>
   p.then(
     () => "reserved",
-    (e: { problem?: { reason?: string } }) => e.problem?.reason,
+    (e: { problem?: { reason?: string; detail?: string } }) => {
+      // The caller is told which cap it reached, not only that the policy refused.
+      expect(e.problem?.detail).toMatch(/24-hour/);
+      return e.problem?.reason;
+    },
   );
 
 describe("spend ledger: a rolling 24-hour window per asset", () => {
