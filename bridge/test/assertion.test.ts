@@ -102,6 +102,19 @@ describe("internal assertion", () => {
     expect(await reason(verifyAt(token, received()))).toBe("assertion_replayed");
   });
 
+  it("judges expiry by the clock it is given", async () => {
+    const later = new Date(Date.now() + 3_600_000);
+    const replay = new ReplayStore(database.db);
+    const verifyLater = createAssertionVerifier({
+      jwks: jwksOf(key),
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      replay,
+      now: () => later,
+    });
+    expect(await reason(verifyLater(await signAssertion(key), received()))).toBe("assertion_expired");
+  });
+
   it("refuses a lifetime over 60 seconds", async () => {
     const token = await signAssertion(key, { lifetime: 3600 });
     expect(await reason(verify(token, received()))).toBe("assertion_invalid");

@@ -310,6 +310,7 @@ describe("refresh tokens", () => {
     ["one character too few", `${"a".repeat(22)}.${"b".repeat(42)}`],
     ["an empty session id", `.${"b".repeat(65)}`],
     ["an empty secret", `${"a".repeat(65)}.`],
+    ["a character in front", `=${"a".repeat(22)}.${"b".repeat(43)}`],
   ])("refuse %s", (_, value) => {
     expect(parseRefreshToken(value)).toBeUndefined();
   });
