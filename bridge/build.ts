@@ -16,6 +16,7 @@ const BRIDGE = import.meta.dirname;
 export const COMPILED = {
   daemon: "bridge/dist/daemon/main.js",
   healthcheck: "bridge/dist/daemon/healthcheck.js",
+  auditVerify: "bridge/dist/daemon/audit-verify.js",
 };
 
 /** Every npm package the bridge or shared/ depends on: resolved from node_modules at run time. */
@@ -28,10 +29,14 @@ function externalPackages(): string[] {
   return [...new Set(names)].filter((name) => !name.startsWith("@tron-auth/"));
 }
 
-/** Compiles src/main.ts and src/healthcheck.ts into `outdir` (default bridge/dist/daemon). */
+/** Compiles src/main.ts, src/healthcheck.ts and src/audit-verify.ts into `outdir` (default bridge/dist/daemon). */
 export async function buildDaemon(outdir = join(BRIDGE, "dist", "daemon")): Promise<string[]> {
   const result = await build({
-    entryPoints: [join(BRIDGE, "src", "main.ts"), join(BRIDGE, "src", "healthcheck.ts")],
+    entryPoints: [
+      join(BRIDGE, "src", "main.ts"),
+      join(BRIDGE, "src", "healthcheck.ts"),
+      join(BRIDGE, "src", "audit-verify.ts"),
+    ],
     outdir,
     bundle: true,
     splitting: true,

@@ -9,5 +9,7 @@ source "$root/scripts/toolchain.sh"
 ensure_local_stack_tools
 # The load test's smoke run (stack/test/loadtest.test.ts) needs Locust.
 ensure_loadtest_python
+# The fuzz run (stack/test/fuzz.test.ts) needs Schemathesis.
+ensure_fuzz_python
 ensure_chromium
 exec node --disable-warning=ExperimentalWarning scripts/run-tests.ts "$@"

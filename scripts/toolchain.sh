@@ -88,23 +88,33 @@ first_run_notice() {
   log "with Go, and runs npm install. Later runs start in seconds."
 }
 
-# The load test (`npm run loadtest`, and its smoke run in `npm test`) drives the stack with Locust,
-# the seeds' load tool, from PyPI: a virtualenv in .cache/loadtest-venv with the pinned tree of
-# stack/loadtest/requirements.txt, installed again whenever that file changes.
-ensure_loadtest_python() {
-  local venv="$root/.cache/loadtest-venv" requirements="$root/stack/loadtest/requirements.txt"
+# A virtualenv in .cache/<name> with the pinned tree of a requirements file from PyPI, installed
+# again whenever that file changes. $3 says what it is for, for the log.
+ensure_python_venv() {
+  local venv="$root/.cache/$1" requirements="$root/$2" what="$3"
   if ! command -v python3 >/dev/null; then
-    log "python3 is missing: the load test runs Locust (Python). Install it: apt-get install python3 python3-venv"
+    log "python3 is missing: $what needs it. Install it: apt-get install python3 python3-venv"
     return 1
   fi
   if [ -x "$venv/bin/python" ] && cmp -s "$requirements" "$venv/requirements.txt"; then return 0; fi
   # Debian splits venv and ensurepip out of python3 into python3-venv.
   python3 -c 'import ensurepip, venv' 2>/dev/null || ensure_apt_packages python3-venv || return 1
-  log "installing Locust and the load test's Python packages from PyPI into .cache/loadtest-venv (about a minute, once)"
+  log "installing $what's Python packages from PyPI into .cache/$1 (about a minute, once)"
   rm -rf "$venv"
   python3 -m venv "$venv" &&
     "$venv/bin/pip" install --quiet --disable-pip-version-check --no-input -r "$requirements" &&
     cp "$requirements" "$venv/requirements.txt"
+}
+
+# The load test (`npm run loadtest`, and its smoke run in `npm test`) drives the stack with Locust,
+# the seeds' load tool, from PyPI.
+ensure_loadtest_python() {
+  ensure_python_venv loadtest-venv stack/loadtest/requirements.txt "the load test (Locust)"
+}
+
+# The fuzz run (`npm run fuzz`, and its short run in `npm test`) is Schemathesis, from PyPI.
+ensure_fuzz_python() {
+  ensure_python_venv fuzz-venv stack/fuzz/requirements.txt "the fuzz run (Schemathesis)"
 }
 
 # What `npm start` and `npm test` both need before they run: Node 22, redis-server, the

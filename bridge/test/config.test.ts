@@ -7,6 +7,7 @@ const valid = {
   BRIDGE_TLS_CERT: "/certs/server.pem",
   BRIDGE_TLS_KEY: "/certs/server.key",
   BRIDGE_TLS_CLIENT_CA: "/certs/ca.pem",
+  AUDIT_CHAIN_KEY_FILE: "/certs/audit-chain.key",
   MONGODB_URI: "mongodb://mongo:27017",
   // RFC 8037's example Ed25519 public key.
   WORKER_JWKS: JSON.stringify({ keys: [{ kty: "OKP", crv: "Ed25519", x: PUBLIC_X, kid: "k1" }] }),

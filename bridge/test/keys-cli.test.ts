@@ -40,6 +40,7 @@ const bridgeEnv = (jwks: KeySet) => ({
   BRIDGE_TLS_CERT: "/c",
   BRIDGE_TLS_KEY: "/k",
   BRIDGE_TLS_CLIENT_CA: "/ca",
+  AUDIT_CHAIN_KEY_FILE: "/chain.key",
   MONGODB_URI: "mongodb://db:27017",
   WORKER_JWKS: JSON.stringify(jwks),
   SIWT_DOMAIN: "a.example",

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { AppError } from "@tron-auth/shared/problems";
 import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { ChainKey } from "../src/audit/chain-key.ts";
 import { AuditStore } from "../src/audit/store.ts";
 import { type LoginDeps, verifyLogin } from "../src/login/verify.ts";
 import { UserStore } from "../src/users/store.ts";
@@ -20,7 +21,7 @@ beforeAll(async () => {
   const db = client.db(`login_rt_${randomBytes(6).toString("hex")}`);
   users = new UserStore(db);
   await users.ensureIndexes();
-  const audit = new AuditStore(db, 90);
+  const audit = new AuditStore(db, 90, new ChainKey(randomBytes(32)));
   await audit.ensureIndexes();
   client.on("commandStarted", (e) =>
     commands.push({ name: e.commandName, collection: String(e.command[e.commandName]) }),
@@ -50,7 +51,9 @@ describe("login verification round trips", () => {
     const again = await login(alice);
     expect(usersCommands()).toEqual(["findAndModify"]);
     expect(again.user.id).toBe(first.user.id);
+    // The audit event: one insert, and the chain head's compare-and-set (the head is known in-process).
     expect(commands.filter((c) => c.collection === "audit_events").map((c) => c.name)).toEqual(["insert"]);
+    expect(commands.filter((c) => c.collection === "audit_chain").map((c) => c.name)).toEqual(["update"]);
   });
 
   it("refuses a locked user without stamping the login, and lets them in once the lock lapses", async () => {

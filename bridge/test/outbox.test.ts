@@ -6,6 +6,7 @@ import { Redis } from "@upstash/redis";
 import { UnsecuredJWT } from "jose";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { ChainKey } from "../src/audit/chain-key.ts";
 import { type OutboxDrain, startOutboxDrain } from "../src/audit/outbox-drain.ts";
 import { createOutboxVerifier } from "../src/audit/outbox-verify.ts";
 import { AuditStore } from "../src/audit/store.ts";
@@ -37,7 +38,7 @@ beforeAll(async () => {
     enableAutoPipelining: false,
   });
   database = await connectDatabase(inject("mongoUri"), `outbox_${randomBytes(6).toString("hex")}`);
-  audit = new AuditStore(database.db, 90);
+  audit = new AuditStore(database.db, 90, new ChainKey(randomBytes(32)));
   await audit.ensureIndexes();
   worker = await makeSigningKey();
   stopAll = async () => {

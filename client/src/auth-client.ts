@@ -1,3 +1,4 @@
+import { DPOP_HEADER, DPOP_NONCE_HEADER } from "@tron-auth/shared/dpop";
 import {
   type ChallengeResponse,
   challengeResponse,
@@ -9,6 +10,14 @@ import {
   tokenPairSchema,
 } from "@tron-auth/shared/protocol";
 import * as z from "zod/mini";
+import {
+  type DpopKey,
+  type DpopKeyStore,
+  indexedDbKeyStore,
+  memoryKeyStore,
+  newDpopKey,
+} from "./dpop-keys.ts";
+import { createDpopProof } from "./dpop-proof.ts";
 import { networkError, ProblemError, problemFrom } from "./problem-error.ts";
 import { sessionChannel } from "./session-channel.ts";
 import { type LockManagerLike, platformLocks, singleFlight } from "./single-flight.ts";
@@ -35,6 +44,13 @@ export type AuthClientOptions = {
   shareAcrossTabs?: boolean;
   /** Names the lock and the BroadcastChannel; clients of different edges on one origin need different names. */
   name?: string;
+  /**
+   * Bind sessions to a key (DPoP, RFC 9449): a new non-extractable key per sign-in, a proof on
+   * every call, the server's nonces followed. Default true; false signs in with bearer tokens.
+   */
+  dpop?: boolean;
+  /** Where the keys live. Default: IndexedDB in a page (shared by its tabs), memory elsewhere. */
+  keyStore?: DpopKeyStore;
 };
 
 export type AuthClient = ReturnType<typeof createAuthClient>;
@@ -44,6 +60,7 @@ const SIGNED_OUT_CODES = new Set([
   "session_revoked",
   "refresh_token_reused",
   "unauthorized",
+  "dpop_required",
 ]);
 
 const noSession = () =>
@@ -73,23 +90,80 @@ export function createAuthClient(options: AuthClientOptions) {
     `${name}:refresh`,
     options.locks === null ? undefined : (options.locks ?? platformLocks()),
   );
+  const dpop = options.dpop ?? true;
+  const keys =
+    options.keyStore ??
+    (inPage && "indexedDB" in globalThis ? indexedDbKeyStore(`${name}:dpop`) : memoryKeyStore());
+  const keyCache = new Map<string, DpopKey>();
+  /** The last DPoP-Nonce the edge sent; nonces are per server instance, so not shared across tabs. */
+  let nonce: string | undefined;
 
   function adopt(session: StoredSession | undefined): void {
+    const previous = store.load();
     store.save(session);
     channel.publish(session);
     notify(session);
+    if (previous?.jkt && previous.jkt !== session?.jkt) forgetKey(previous.jkt);
   }
 
-  const toSession = (pair: TokenPair): StoredSession => ({
+  function forgetKey(jkt: string): void {
+    keyCache.delete(jkt);
+    keys.remove(jkt).catch(() => undefined);
+  }
+
+  async function keyOf(session: StoredSession): Promise<DpopKey | undefined> {
+    if (!session.jkt) return undefined;
+    const key = keyCache.get(session.jkt) ?? (await keys.load(session.jkt));
+    if (!key)
+      throw new ProblemError({ code: "dpop_required", status: 401, title: "The session's key is gone" });
+    keyCache.set(key.jkt, key);
+    return key;
+  }
+
+  const toSession = (pair: TokenPair, jkt: string | undefined): StoredSession => ({
     pair,
     accessExpiresAt: Date.now() + pair.expiresIn * 1000,
+    ...(pair.tokenType === "DPoP" && jkt ? { jkt } : {}),
   });
+
+  /** The absolute URL of a path: proofs name it, and "" means the page's own origin. */
+  const urlOf = (path: string) =>
+    new URL(`${base}${path}`, (globalThis as { location?: { href: string } }).location?.href).href;
 
   async function send(path: string, init: RequestInit): Promise<Response> {
     try {
       return await doFetch(`${base}${path}`, init);
     } catch (error) {
       throw networkError(error);
+    }
+  }
+
+  /**
+   * `send` with a fresh proof by `key` (for `accessToken` when given), carrying the edge's last
+   * nonce. A `use_dpop_nonce` refusal is answered with the nonce it offered; if that retry reached
+   * another server instance (nonces are per instance) and is refused the same way, the last try
+   * carries no nonce, which every instance accepts after checking the proof's `jti` in Redis.
+   */
+  async function sendProved(path: string, init: RequestInit, key?: DpopKey, accessToken?: string) {
+    if (!key) return send(path, init);
+    const target = {
+      method: init.method ?? "GET",
+      url: urlOf(path),
+      ...(accessToken ? { accessToken } : {}),
+    };
+    let attemptNonce = nonce;
+    for (let attempt = 0; ; attempt++) {
+      const headers = new Headers(init.headers);
+      headers.set(
+        DPOP_HEADER,
+        await createDpopProof(key, attemptNonce ? { ...target, nonce: attemptNonce } : target),
+      );
+      const res = await send(path, { ...init, headers });
+      const offered = res.headers.get(DPOP_NONCE_HEADER) ?? undefined;
+      if (offered) nonce = offered;
+      if (attempt >= 2 || res.status !== 401 || attemptNonce === undefined) return res;
+      if ((await problemFrom(res.clone())).code !== "use_dpop_nonce") return res;
+      attemptNonce = attempt === 0 && offered !== attemptNonce ? offered : undefined;
     }
   }
 
@@ -117,12 +191,13 @@ export function createAuthClient(options: AuthClientOptions) {
       const current = store.load();
       if (!current) throw noSession();
       if (current.pair.refreshToken !== stale.pair.refreshToken) return current;
-      const res = await send(
-        "/v1/auth/refresh",
-        jsonInit("POST", { refreshToken: current.pair.refreshToken }),
-      );
       try {
-        const session = toSession(await parsed(res, tokenPairSchema));
+        const res = await sendProved(
+          "/v1/auth/refresh",
+          jsonInit("POST", { refreshToken: current.pair.refreshToken }),
+          await keyOf(current),
+        );
+        const session = toSession(await parsed(res, tokenPairSchema), current.jkt);
         adopt(session);
         return session;
       } catch (error) {
@@ -143,10 +218,11 @@ export function createAuthClient(options: AuthClientOptions) {
    * refreshes once and retries once. A session the server ended signs this client out.
    */
   async function authFetch(path: string, init: RequestInit = {}): Promise<Response> {
-    const attempt = (session: StoredSession) => {
+    const attempt = async (session: StoredSession) => {
       const headers = new Headers(init.headers);
-      headers.set("authorization", `Bearer ${session.pair.accessToken}`);
-      return send(path, { ...init, headers });
+      const token = session.pair.accessToken;
+      headers.set("authorization", `${session.jkt ? "DPoP" : "Bearer"} ${token}`);
+      return sendProved(path, { ...init, headers }, await keyOf(session), token);
     };
     const session = await liveSession();
     let res = await attempt(session);
@@ -181,12 +257,18 @@ export function createAuthClient(options: AuthClientOptions) {
       const body = chainId ? { address, chainId } : { address };
       return parsed(await send("/v1/auth/challenge", jsonInit("POST", body)), challengeResponse);
     },
+    /** With `dpop` (the default) the new session is bound to a new key, kept in the key store. */
     async login(message: string, signature: string): Promise<StoredSession> {
+      const key = dpop ? await newDpopKey() : undefined;
       const pair = await parsed(
-        await send("/v1/auth/login", jsonInit("POST", { message, signature })),
+        await sendProved("/v1/auth/login", jsonInit("POST", { message, signature }), key),
         tokenPairSchema,
       );
-      const session = toSession(pair);
+      if (key && pair.tokenType === "DPoP") {
+        await keys.save(key);
+        keyCache.set(key.jkt, key);
+      }
+      const session = toSession(pair, key?.jkt);
       adopt(session);
       return session;
     },

@@ -1,7 +1,10 @@
 import type { TokenPair } from "@tron-auth/shared/protocol";
 
-/** A token pair and when its access token stops being worth sending (epoch ms, local clock). */
-export type StoredSession = { pair: TokenPair; accessExpiresAt: number };
+/**
+ * A token pair and when its access token stops being worth sending (epoch ms, local clock); `jkt`
+ * names the key (in the DpopKeyStore) a DPoP-bound session signs its proofs with.
+ */
+export type StoredSession = { pair: TokenPair; accessExpiresAt: number; jkt?: string };
 
 /** Where the client keeps the session. Synchronous so that a read inside a lock sees the latest. */
 export type TokenStore = {

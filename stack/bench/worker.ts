@@ -3,17 +3,19 @@
  * its real bindings: Upstash REST over redis-server, and the bridge over mTLS with FerretDB.
  */
 import { fileURLToPath } from "node:url";
-import { postJson, signInWithWalletService } from "../src/edge-call.ts";
+import { createAuthClient, createDpopProof, type DpopKey, memoryKeyStore } from "@tron-auth/client";
+import { postJson } from "../src/edge-call.ts";
 import { startWorkerd } from "../src/workerd.ts";
 import { testWorkerBindings } from "../worker-tests/bindings.ts";
 import { startWorkerTestStack } from "../worker-tests/test-stack.ts";
-import { httpLoad } from "./http-load.ts";
+import { httpLoad, type LoadHeaders } from "./http-load.ts";
 import { type LoadResult, percentile } from "./stats.ts";
 
 // The real app plus routes that differ only in their guard (worker/bench/bench-worker.ts).
 const BENCH_ENTRY = fileURLToPath(import.meta.resolve("@tron-auth/worker/bench-entry"));
 
 const GUARD = "ours: requireAuth (+ leased limit)";
+const GUARD_DPOP = "ours: requireAuth, DPoP-bound";
 const HONO_JWK = "hono/jwk (same Ed25519 key)";
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -54,26 +56,32 @@ async function main(): Promise<void> {
     loginLatencies.sort((a, b) => a - b);
 
     const auth = { authorization: `Bearer ${accessToken}` };
+    const bound = await boundSession(base, ctx.walletUrl);
     out(
       `\n  ${"route".padEnd(34)} ${"conns".padStart(5)} ${"req/s".padStart(8)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)}`,
     );
-    const routes: [string, string, Record<string, string>][] = [
-      ["bare Hono route", "/bench/bare", {}],
-      ["ours: token + session (1 s cache)", "/bench/ours-auth", auth],
-      [GUARD, "/bench/ours", auth],
-      ["ours: requireFreshAuth (strict)", "/bench/ours-strict", auth],
-      [HONO_JWK, "/bench/hono-jwk", auth],
+    const routes: [string, string, (total: number) => Promise<LoadHeaders>][] = [
+      ["bare Hono route", "/bench/bare", async () => ({})],
+      ["ours: token + session (1 s cache)", "/bench/ours-auth", async () => auth],
+      [GUARD, "/bench/ours", async () => auth],
+      [GUARD_DPOP, "/bench/ours", (total) => bound.proofs(`${base}/bench/ours`, total)],
+      ["ours: requireFreshAuth (strict)", "/bench/ours-strict", async () => auth],
+      [HONO_JWK, "/bench/hono-jwk", async () => auth],
     ];
     const upstashPerRequest: Record<string, number> = {};
     const guardVsHonoJwk: string[] = [];
+    const boundVsBearer: string[] = [];
     for (const connections of [1, 16]) {
-      for (const [, path, headers] of routes) await httpLoad(`${base}${path}`, headers, 300, connections);
+      for (const [, path, headers] of routes)
+        await httpLoad(`${base}${path}`, await headers(300), 300, connections);
       // Interleaved rounds, median by throughput: one route never gets all the warm (or noisy) time.
       const runs = new Map<string, LoadResult[]>();
       for (let round = 0; round < 3; round++) {
-        for (const [name, path, headers] of routes) {
-          const before = totalRequests(stack.countingStats);
+        for (const [name, path, headersFor] of routes) {
           const total = connections === 1 ? 1_000 : 3_000;
+          // Proofs are signed before the clock starts: the client's signing is not the edge's cost.
+          const headers = await headersFor(total);
+          const before = totalRequests(stack.countingStats);
           const r = await httpLoad(`${base}${path}`, headers, total, connections);
           if (path.startsWith("/bench/ours"))
             upstashPerRequest[`${name}, ${connections} conn`] =
@@ -93,9 +101,14 @@ async function main(): Promise<void> {
       }
       const guard = medianRate.get(GUARD);
       const honoJwk = medianRate.get(HONO_JWK);
+      const guardDpop = medianRate.get(GUARD_DPOP);
       if (guard && honoJwk) guardVsHonoJwk.push(`${(guard / honoJwk).toFixed(2)}x at ${connections} conn`);
+      if (guard && guardDpop) boundVsBearer.push(`${(guard / guardDpop).toFixed(2)}x at ${connections} conn`);
     }
     out(`\n  production guard (requireAuth) vs hono/jwk: ${guardVsHonoJwk.join(", ")} (goal >= 1.0x at 16)`);
+    out(
+      `  DPoP-bound request cost vs bearer (bearer req/s / bound req/s): ${boundVsBearer.join(", ")} (goal <= 1.2x)`,
+    );
     out("\n  Upstash requests per authenticated request (goal <= 0.1 for requireAuth):");
     for (const [name, n] of Object.entries(upstashPerRequest)) out(`    ${name.padEnd(44)} ${n.toFixed(3)}`);
     out(
@@ -108,9 +121,45 @@ async function main(): Promise<void> {
   }
 }
 
+/** A client library session bound to a key, and `n` fresh proofs for GET `url` with its token. */
+async function boundSession(base: string, walletUrl: string, privateKey?: string) {
+  const keys = memoryKeyStore();
+  const client = createAuthClient({ baseUrl: base, keyStore: keys });
+  const wallet = await postJson<{ privateKey: string; address: string }>(
+    privateKey ? `${walletUrl}/wallets/from-key` : `${walletUrl}/wallets`,
+    privateKey ? { privateKey } : {},
+  );
+  const sign = async (message: string) =>
+    (await postJson<{ signature: string }>(`${walletUrl}/sign`, { message, privateKey: wallet.privateKey }))
+      .signature;
+  const { pair, jkt } = await client.signIn(wallet.address, sign);
+  const key = jkt ? await keys.load(jkt) : undefined;
+  if (!key || pair.tokenType !== "DPoP") throw new Error("the bench session is not DPoP-bound");
+  return {
+    client,
+    proofs: (url: string, n: number) => proofsFor(key, url, pair.accessToken, n),
+  };
+}
+
+/** `n` proofs for GET `url`, with the nonce the edge offers now (so none needs Redis). */
+async function proofsFor(key: DpopKey, url: string, accessToken: string, n: number): Promise<LoadHeaders> {
+  const probe = await fetch(url, {
+    headers: {
+      authorization: `DPoP ${accessToken}`,
+      DPoP: await createDpopProof(key, { method: "GET", url, accessToken }),
+    },
+  });
+  await probe.arrayBuffer();
+  const nonce = probe.headers.get("dpop-nonce") ?? undefined;
+  const target = { method: "GET", url, accessToken, ...(nonce ? { nonce } : {}) };
+  const proofs = await Promise.all(Array.from({ length: n }, () => createDpopProof(key, target)));
+  return (i) => ({ authorization: `DPoP ${accessToken}`, DPoP: proofs[i] ?? "" });
+}
+
 /** Signing through the whole chain: edge, mTLS, bridge, policy, software Ledger (hw-app-trx). */
 async function signingLines(base: string, walletUrl: string, superAdminKey: string): Promise<void> {
-  const { accessToken } = await signInWithWalletService(base, walletUrl, superAdminKey);
+  // Wallet signing takes only key-bound sessions.
+  const { client } = await boundSession(base, walletUrl, superAdminKey);
   const { rawDataHex } = await postJson<{ rawDataHex: string }>(`${walletUrl}/build/transfer`, {
     amountSun: 1,
     memoBytes: 200,
@@ -123,13 +172,9 @@ async function signingLines(base: string, walletUrl: string, superAdminKey: stri
     const latencies: number[] = [];
     for (let i = 0; i < 30; i++) {
       const t0 = performance.now();
-      const res = await fetch(`${base}${path}`, {
+      const res = await client.fetch(path, {
         method: "POST",
-        headers: {
-          authorization: `Bearer ${accessToken}`,
-          "content-type": "application/json",
-          "idempotency-key": crypto.randomUUID(),
-        },
+        headers: { "content-type": "application/json", "idempotency-key": crypto.randomUUID() },
         body: JSON.stringify(body),
       });
       if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);

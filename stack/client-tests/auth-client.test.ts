@@ -2,6 +2,7 @@ import { newWallet } from "@tron-auth/bridge/testing/wallet";
 import {
   createAuthClient,
   type LockManagerLike,
+  memoryKeyStore,
   memoryStore,
   ProblemError,
   type StoredSession,
@@ -47,6 +48,7 @@ async function signedIn(options: Partial<Parameters<typeof createAuthClient>[0]>
 async function expireAccessToken(session: StoredSession): Promise<StoredSession> {
   // The local clock still thinks the token is good, so the client sends it and meets the server's verdict.
   return {
+    ...session,
     pair: { ...session.pair, accessToken: await expiredTwin(session.pair.accessToken, ctx) },
     accessExpiresAt: Date.now() + 600_000,
   };
@@ -95,8 +97,10 @@ describe("client library against the real edge", () => {
     const counter = countingFetch();
     const store = memoryStore();
     const locks = fifoLocks();
-    const { client: tabA } = await signedIn({ store, fetch: counter.fetch, locks });
-    const tabB = createAuthClient({ baseUrl: ctx.edgeUrl, store, fetch: counter.fetch, locks });
+    // Tabs share the session's key as pages share IndexedDB.
+    const keyStore = memoryKeyStore();
+    const { client: tabA } = await signedIn({ store, fetch: counter.fetch, locks, keyStore });
+    const tabB = createAuthClient({ baseUrl: ctx.edgeUrl, store, fetch: counter.fetch, locks, keyStore });
     store.save(await expireAccessToken(tabA.session() as StoredSession));
     const [a, b] = await Promise.all([tabA.me(), tabB.me()]);
     expect(a.id).toBe(b.id);

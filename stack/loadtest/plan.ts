@@ -25,6 +25,9 @@ export function limitVars(): Record<string, string> {
     RATE_LIMIT_PRIVILEGED: String(LIMITS.privileged),
     RATE_LIMIT_CHALLENGE: String(LIMITS.challenge),
     RATE_LIMIT_LOGIN: String(LIMITS.login),
+    // Locust's simulated clients hold bearer sessions, admins included: the load test measures the
+    // bearer path, and `npm run bench` the cost of a DPoP-bound request beside it.
+    DPOP_REQUIRED: "none",
   };
 }
 

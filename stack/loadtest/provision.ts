@@ -4,9 +4,9 @@
  * at the bridge); the SUPER_ADMIN grants ADMIN to the admin clients, which then refresh so their
  * tokens carry the role. Locust starts from these sessions and signs in again itself.
  */
-import { newWallet, signTip191, type Wallet } from "@tron-auth/bridge/testing/wallet";
+import { newWallet, type Wallet } from "@tron-auth/bridge/testing/wallet";
 import { load } from "../bench/stats.ts";
-import { callJson } from "../src/edge-call.ts";
+import { callJson, type SignedIn, signInWithKey } from "../src/edge-call.ts";
 import type { Kind } from "./plan.ts";
 
 export type ProvisionedClient = Wallet & {
@@ -17,8 +17,6 @@ export type ProvisionedClient = Wallet & {
 };
 
 export type Clients = Record<Kind, ProvisionedClient[]>;
-
-type Pair = { accessToken: string; refreshToken: string; user: { id: string; roles: string[] } };
 
 /**
  * Client i's IP, as Cloudflare's edge would report it: three in four IPv4 from the benchmarking
@@ -36,12 +34,8 @@ function call<T>(edge: string, ip: string, method: string, path: string, body?: 
   return callJson<T>(`${edge}${path}`, method, { body, ...(token ? { token } : {}), headers });
 }
 
-async function signIn(edge: string, wallet: Wallet, ip: string): Promise<Pair> {
-  const { message } = await call<{ message: string }>(edge, ip, "POST", "/v1/auth/challenge", {
-    address: wallet.address,
-  });
-  return call<Pair>(edge, ip, "POST", "/v1/auth/login", { message, signature: signTip191(message, wallet) });
-}
+const signIn = (edge: string, wallet: Wallet, ip: string): Promise<SignedIn> =>
+  signInWithKey(edge, wallet, { "cf-connecting-ip": ip, "user-agent": "loadtest-provision" });
 
 export async function provisionClients(
   edge: string,
@@ -80,7 +74,7 @@ export async function provisionClients(
         operator.accessToken,
       );
       // Refresh re-reads roles that changed, so the new token carries ADMIN (and its rate-limit tier).
-      const pair = await call<Pair>(edge, admin.ip, "POST", "/v1/auth/refresh", {
+      const pair = await call<SignedIn>(edge, admin.ip, "POST", "/v1/auth/refresh", {
         refreshToken: admin.refreshToken,
       });
       if (!pair.user.roles.includes("ADMIN"))

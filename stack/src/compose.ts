@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadBridgeConfig } from "@tron-auth/bridge/config";
 import { startMongoWire } from "@tron-auth/launchers/mongo-wire";
@@ -6,7 +7,7 @@ import { startRedisServer } from "@tron-auth/launchers/redis-server";
 import { BRIDGE_POLICY, startUpstashRest, type UpstashRestHandle } from "@tron-auth/upstash-rest";
 import { startMtlsForwarder } from "./mtls-forwarder.ts";
 import { type RestartableBridge, startRestartableBridge } from "./restartable-bridge.ts";
-import { publicJwks, type StackSecrets, writeTlsFiles } from "./secrets.ts";
+import { publicJwks, type StackSecrets, writeBridgeFiles } from "./secrets.ts";
 import { StopList } from "./stop-list.ts";
 import { type EdgeWiring, withVars, workerBindings } from "./worker-bindings.ts";
 import { startWorkerd } from "./workerd.ts";
@@ -79,7 +80,13 @@ export async function startStack(plan: StackPlan): Promise<RunningStack> {
     plan.log?.(
       `MongoDB wire  ${mongo.kind === "external" ? "MONGODB_URI" : "FerretDB (data is thrown away on stop)"}`,
     );
-    const tls = writeTlsFiles(join(plan.dir, "certs"), secrets.certs);
+    const files = writeBridgeFiles(join(plan.dir, "certs"), secrets.certs, secrets.auditChainKey);
+    // What `npm run audit:verify` reads (Node's --env-file) to check this stack's audit chain.
+    writeFileSync(
+      join(plan.dir, "audit-verify.env"),
+      `MONGODB_URI=${mongo.uri}\nAUDIT_CHAIN_KEY_FILE=${files.chainKey}\n`,
+      { mode: 0o600 },
+    );
     const bridge = parts.add(
       await startRestartableBridge(
         loadBridgeConfig({
@@ -88,9 +95,10 @@ export async function startStack(plan: StackPlan): Promise<RunningStack> {
           // A fixed port, so the bridge can be stopped and started again behind the same binding.
           BRIDGE_PORT: String(ports.bridge || (await freePort())),
           BRIDGE_HEALTH_PORT: String(ports.bridgeHealth),
-          BRIDGE_TLS_CERT: tls.cert,
-          BRIDGE_TLS_KEY: tls.key,
-          BRIDGE_TLS_CLIENT_CA: tls.ca,
+          BRIDGE_TLS_CERT: files.cert,
+          BRIDGE_TLS_KEY: files.key,
+          BRIDGE_TLS_CLIENT_CA: files.ca,
+          AUDIT_CHAIN_KEY_FILE: files.chainKey,
           MONGODB_URI: mongo.uri,
           WORKER_JWKS: JSON.stringify(publicJwks(secrets.jwtKeys)),
           INTERNAL_ISSUER: identity.jwt.issuer,

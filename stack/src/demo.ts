@@ -6,8 +6,9 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { recoverSigner, transferHex } from "@tron-auth/bridge/testing/transactions";
+import { createAuthClient } from "@tron-auth/client";
 import { TronWeb } from "tronweb";
-import { callJson } from "./edge-call.ts";
+import { callJson, clientJson } from "./edge-call.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const edge = process.env.EDGE_URL ?? "http://127.0.0.1:8787";
@@ -19,17 +20,15 @@ function step(title: string, detail: string): void {
   process.stdout.write(`${String(++n).padStart(2)}. ${title.padEnd(34)} ${detail}\n`);
 }
 
-function api<T>(
-  method: string,
-  path: string,
-  body?: unknown,
-  token?: string,
-  headers: Record<string, string> = {},
-): Promise<T> {
-  return callJson<T>(`${edge}${path}`, method, { body, ...(token ? { token } : {}), headers });
+function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  return callJson<T>(`${edge}${path}`, method, { body });
 }
 
-type Pair = { accessToken: string; refreshToken: string; user: { id: string; roles: string[] } };
+/** The client library, as an integrator uses it: the session bound to a key (DPoP) by default. */
+const client = createAuthClient({ baseUrl: edge });
+
+const authed = <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+  clientJson<T>(client, method, path, body, headers);
 
 async function main(): Promise<void> {
   const key = JSON.parse(readFileSync(join(dir, "super-admin.json"), "utf8")) as {
@@ -38,39 +37,31 @@ async function main(): Promise<void> {
   };
   const health = await api<{ status: string; dependencies: Record<string, string> }>("GET", "/health");
   step("health", `${health.status} ${JSON.stringify(health.dependencies)}`);
-  const { message } = await api<{ message: string }>("POST", "/v1/auth/challenge", { address: key.address });
+  const { message } = await client.challenge(key.address);
   step("challenge", message.split("\n")[0] ?? "");
   const signature = tronWeb.trx.signMessageV2(message, key.privateKey);
   step("sign with the TRON key (TIP-191)", `${signature.slice(0, 20)}…`);
-  const pair = await api<Pair>("POST", "/v1/auth/login", { message, signature });
-  step("login", `user ${pair.user.id} roles ${pair.user.roles.join(",")}`);
-  const refreshed = await api<Pair>("POST", "/v1/auth/refresh", { refreshToken: pair.refreshToken });
+  const { pair, jkt } = await client.login(message, signature);
   step(
-    "refresh (token rotated)",
+    "login (bound to a new key: DPoP)",
+    `user ${pair.user.id} roles ${pair.user.roles.join(",")}, ${pair.tokenType} ${jkt?.slice(0, 12)}…`,
+  );
+  const refreshed = (await client.refresh()).pair;
+  step(
+    "refresh (token rotated, with a proof)",
     refreshed.refreshToken !== pair.refreshToken ? "new refresh token" : "SAME TOKEN?",
   );
-  const me = await api<{ address: string; permissions: string[] }>(
-    "GET",
-    "/v1/me",
-    undefined,
-    refreshed.accessToken,
-  );
+  const me = await client.me();
   step("/v1/me", `${me.address}, ${me.permissions.length} permissions`);
-  const wallet = await api<{ status: string; driver: string; address: string }>(
-    "GET",
-    "/v1/wallet",
-    undefined,
-    refreshed.accessToken,
-  );
+  const wallet = await authed<{ status: string; driver: string; address: string }>("GET", "/v1/wallet");
   step("wallet", `${wallet.status} (${wallet.driver}) ${wallet.address}`);
   // The software devices answer at once (200); a device waiting for its buttons would answer 202.
   if (wallet.driver.includes("trezor")) {
     // A Trezor signs transactions only: a 1-sun transfer from the device's address, built offline.
-    const signed = await api<{ txID: string; signature: string }>(
+    const signed = await authed<{ txID: string; signature: string }>(
       "POST",
       "/v1/wallet/sign-transaction",
       { rawDataHex: transferHex({ amountSun: 1, owner: wallet.address }) },
-      refreshed.accessToken,
       { "Idempotency-Key": randomUUID() },
     );
     const recovered = recoverSigner(signed.txID, signed.signature);
@@ -79,11 +70,10 @@ async function main(): Promise<void> {
     step("sign a transaction through the wallet", `verified: ${recovered}`);
   } else {
     const text = `tron-auth demo ${new Date().toISOString()}`;
-    const signed = await api<{ address: string; signature: string; signedMessage: string }>(
+    const signed = await authed<{ address: string; signature: string; signedMessage: string }>(
       "POST",
       "/v1/wallet/sign-message",
       { message: text },
-      refreshed.accessToken,
       { "Idempotency-Key": randomUUID() },
     );
     // The device signed the service's envelope around the text, returned as signedMessage.
@@ -92,7 +82,7 @@ async function main(): Promise<void> {
       throw new Error(`wallet signature recovers to ${recovered}, not ${wallet.address}`);
     step("sign a message through the wallet", `verified: ${recovered}`);
   }
-  await api("POST", "/v1/auth/logout", undefined, refreshed.accessToken);
+  await client.logout();
   step("logout", "session ended");
   process.stdout.write("demo: all steps passed\n");
 }

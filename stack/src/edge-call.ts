@@ -1,3 +1,6 @@
+import { signTip191, type Wallet } from "@tron-auth/bridge/testing/wallet";
+import { type AuthClient, createAuthClient } from "@tron-auth/client";
+
 /**
  * How the stack's own programs (demo, load-test provisioning, benchmarks, tests) talk to the edge
  * and to the test wallet service: JSON in, JSON out, and a failure that names the call and carries
@@ -20,6 +23,67 @@ export async function callJson<T>(url: string, method: string, opts: CallOptions
 }
 
 export const postJson = <T>(url: string, body: unknown): Promise<T> => callJson<T>(url, "POST", { body });
+
+/**
+ * The client library signed in at `base` with a key this process holds, its session bound to a
+ * new key (DPoP) as the library does by default; every request carries `headers` (the client's
+ * CF-Connecting-IP). For the setup steps that need an ADMIN or SUPER_ADMIN session.
+ */
+export async function boundClient(
+  base: string,
+  wallet: Wallet,
+  headers: Record<string, string> = {},
+): Promise<AuthClient> {
+  const client = createAuthClient({
+    baseUrl: base,
+    fetch: (input, init) => {
+      const merged = new Headers(init?.headers);
+      for (const [name, value] of Object.entries(headers)) merged.set(name, value);
+      return fetch(input, { ...init, headers: merged });
+    },
+  });
+  await client.signIn(wallet.address, async (message) => signTip191(message, wallet));
+  return client;
+}
+
+/** A JSON call through the client library (token, DPoP proof, refresh), failing like callJson. */
+export async function clientJson<T>(
+  client: AuthClient,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
+  const res = await client.fetch(path, {
+    method,
+    headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} -> ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : {}) as T;
+}
+
+export type SignedIn = { accessToken: string; refreshToken: string; user: { id: string; roles: string[] } };
+
+/**
+ * A Sign-In with TRON through the edge at `base` with a key this process holds: the challenge,
+ * the TIP-191 signature made here, the login. `headers` name the client (CF-Connecting-IP).
+ */
+export async function signInWithKey(
+  base: string,
+  wallet: Wallet,
+  headers: Record<string, string> = {},
+): Promise<SignedIn> {
+  const { message } = await callJson<{ message: string }>(`${base}/v1/auth/challenge`, "POST", {
+    body: { address: wallet.address },
+    headers,
+  });
+  return callJson<SignedIn>(`${base}/v1/auth/login`, "POST", {
+    body: { message, signature: signTip191(message, wallet) },
+    headers,
+  });
+}
 
 /**
  * A user signed in through the edge at `base` with a key held by the worker tests' wallet service

@@ -30,6 +30,8 @@ export type StackSecrets = {
   bridgeUpstashToken: string;
   /** SESSION_MAC_KEY: one 256-bit base64url HMAC key for session records. */
   sessionMacKey: string;
+  /** The bridge's audit chain key (the file AUDIT_CHAIN_KEY_FILE names): 256 bits, base64url. */
+  auditChainKey: string;
 };
 
 export async function newSigningJwk(): Promise<JWK> {
@@ -41,6 +43,7 @@ export function publicJwks(set: { keys: JWK[] }): { keys: JWK[] } {
   return { keys: set.keys.map(({ d: _, ...publicPart }) => publicPart) };
 }
 
+/** A 256-bit HMAC key as base64url: SESSION_MAC_KEY's form, and the audit chain key file's. */
 export const newSessionMacKey = () => randomBytes(32).toString("base64url");
 
 async function newCertificates(): Promise<StackCertificates> {
@@ -84,6 +87,7 @@ const ITEMS = {
   upstashToken: { file: "upstash-token.txt", make: token, codec: text },
   bridgeUpstashToken: { file: "bridge-upstash-token.txt", make: token, codec: text },
   sessionMacKey: { file: "session-mac-key.txt", make: newSessionMacKey, codec: text },
+  auditChainKey: { file: "audit-chain-key.txt", make: newSessionMacKey, codec: text },
 } satisfies { [K in keyof StackSecrets]: Item<StackSecrets[K]> };
 
 async function collect(get: <T>(item: Item<T>) => Promise<T>): Promise<StackSecrets> {
@@ -95,6 +99,7 @@ async function collect(get: <T>(item: Item<T>) => Promise<T>): Promise<StackSecr
     upstashToken: await get(ITEMS.upstashToken),
     bridgeUpstashToken: await get(ITEMS.bridgeUpstashToken),
     sessionMacKey: await get(ITEMS.sessionMacKey),
+    auditChainKey: await get(ITEMS.auditChainKey),
   };
 }
 
@@ -115,10 +120,16 @@ export const keptSecrets = (dir: string): Promise<StackSecrets> =>
     return value;
   });
 
-/** The bridge reads its TLS material from files, as in production. */
-export function writeTlsFiles(dir: string, certs: StackCertificates) {
+/** The bridge reads its TLS material and its audit chain key from files, as in production. */
+export function writeBridgeFiles(dir: string, certs: StackCertificates, auditChainKey: string) {
   mkdirSync(dir, { recursive: true });
-  const files = { cert: join(dir, "server.pem"), key: join(dir, "server.key"), ca: join(dir, "ca.pem") };
+  const files = {
+    cert: join(dir, "server.pem"),
+    key: join(dir, "server.key"),
+    ca: join(dir, "ca.pem"),
+    chainKey: join(dir, "audit-chain.key"),
+  };
+  writeFileSync(files.chainKey, `${auditChainKey}\n`, { mode: 0o600 });
   writeFileSync(files.ca, certs.caPem);
   writeFileSync(files.cert, certs.serverCertPem);
   writeFileSync(files.key, certs.serverKeyPem, { mode: 0o600 });

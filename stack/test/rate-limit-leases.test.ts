@@ -29,6 +29,8 @@ beforeAll(async () => {
     RATE_LIMIT_USER: String(LIMIT),
     RATE_LIMIT_LEASE: String(LEASE),
     RATE_LIMIT_WINDOW_SECONDS: String(WINDOW_SECONDS),
+    // Bearer sessions for every role, the SUPER_ADMIN's included: this file is about leases.
+    DPOP_REQUIRED: "none",
   };
   // One after the other: each start bundles the worker to the same file.
   for (let i = 0; i < ISOLATES; i++)

@@ -10,6 +10,7 @@ describe("the stack's secrets", () => {
     const first = await keptSecrets(dir);
     // The names existing .dev folders hold; the demo and wrangler dev read some of them.
     expect(readdirSync(dir).sort()).toEqual([
+      "audit-chain-key.txt",
       "bridge-upstash-token.txt",
       "certs",
       "jwt-signing-keys.json",

@@ -1,9 +1,11 @@
 import { Hono } from "hono";
 import { registerAdminRoutes } from "./admin/routes.ts";
+import { dpopNonceHeader } from "./dpop/request-proof.ts";
 import { definer } from "./guard/define-route.ts";
 import { registerHealthRoutes } from "./health/routes.ts";
 import { renderError } from "./http/errors.ts";
 import { requestId } from "./http/request-id.ts";
+import { routeSpecsOf } from "./http/routes.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { rateLimitHeaders } from "./limits/headers.ts";
 import { registerLockdownRoutes } from "./lockdown/routes.ts";
@@ -21,6 +23,7 @@ export function createApp(): Hono<AppEnv> {
   app.use(securityHeaders);
   app.use(requestId);
   app.use(rateLimitHeaders);
+  app.use(dpopNonceHeader);
   const define = definer(app);
   registerHealthRoutes(define);
   registerJwksRoutes(define);
@@ -30,7 +33,7 @@ export function createApp(): Hono<AppEnv> {
   registerLockdownRoutes(define);
   registerWalletRoutes(define);
   registerOpenApiRoute(define, app);
-  app.notFound(pagesOrNotFound);
+  app.notFound(pagesOrNotFound(routeSpecsOf(app)));
   app.onError(renderError);
   return app;
 }

@@ -71,7 +71,7 @@ describe("Sign-In with TRON, end to end through the bridge", () => {
 
   it("logs in with a signature from tronweb signMessageV2 and returns the token pair", async () => {
     const wallet = await newWallet();
-    const pair = await login(wallet);
+    const pair = await login(wallet, { dpop: false });
     expect(pair).toMatchObject({
       tokenType: "Bearer",
       expiresIn: 900,

@@ -31,6 +31,7 @@ const POLICY: Record<string, "public" | "authenticated" | Permission> = {
   "POST /v1/admin/users/:id/lock": "users:lock",
   "POST /v1/admin/users/:id/unlock": "users:lock",
   "GET /v1/admin/audit": "audit:read",
+  "GET /v1/admin/audit/verify": "audit:read",
   "GET /v1/admin/lockdown": "lockdown:manage",
   "POST /v1/admin/lockdown": "lockdown:manage",
   "DELETE /v1/admin/lockdown": "lockdown:manage",

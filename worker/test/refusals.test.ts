@@ -144,7 +144,8 @@ describe("access token refusals on a protected route", () => {
   let kidA: string;
 
   beforeAll(async () => {
-    pair = await login(await newWallet());
+    // A bearer session: these cases forge tokens from its claims (dpop.test.ts covers bound ones).
+    pair = await login(await newWallet(), { dpop: false });
     const payload = pair.accessToken.split(".")[1] ?? "";
     claims = JSON.parse(new TextDecoder().decode(base64url.decode(payload))) as Record<string, unknown>;
     const jwk = (JSON.parse(ctx.jwt.ringA) as { keys: (JsonWebKey & { kid: string })[] }).keys[0];
@@ -167,7 +168,10 @@ describe("access token refusals on a protected route", () => {
   it("refuses a missing or malformed Authorization header with 401 and WWW-Authenticate", async () => {
     const none = await call("/v1/me");
     expect([none.status, none.body.code]).toEqual([401, "unauthorized"]);
-    expect(none.headers.get("www-authenticate")).toBe('Bearer realm="tron-auth"');
+    // A request that sent no credential is offered both schemes.
+    expect(none.headers.get("www-authenticate")).toBe(
+      'Bearer realm="tron-auth", DPoP realm="tron-auth", algs="ES256 EdDSA"',
+    );
     const bad = await me("a.b.c");
     expect(bad.headers.get("www-authenticate")).toBe('Bearer realm="tron-auth", error="invalid_token"');
     expect((await call("/v1/me", { headers: { authorization: `Basic ${pair.accessToken}` } })).status).toBe(

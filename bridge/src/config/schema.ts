@@ -89,6 +89,11 @@ export const bridgeEnvSchema = z.object({
    */
   BOOTSTRAP_SUPER_ADMIN_ADDRESS: commaList.pipe(z.array(tronAddress).max(5)).default([]),
   AUDIT_RETENTION_DAYS: positiveInt(90, 3650),
+  /**
+   * A file holding the audit chain's HMAC key (base64, at least 32 bytes: `openssl rand -base64
+   * 32`). Kept beside the TLS key, never in MongoDB: it is what makes an edited event show.
+   */
+  AUDIT_CHAIN_KEY_FILE: z.string().min(1, "path to the audit chain's HMAC key file"),
   AUDIT_PURGE_INTERVAL_MINUTES: positiveInt(60, 24 * 60),
   /** The worker's Upstash: the bridge drains the audit outbox stream from it. Unset: no drain. */
   UPSTASH_REDIS_REST_URL: z.url().optional(),

@@ -18,6 +18,15 @@ export function isDuplicateKeyError(error: unknown): boolean {
   return typeof error === "object" && error !== null && "code" in error && error.code === 11000;
 }
 
+/** Dropping an index that is not there (or from a collection that is not there yet). */
+export function isMissingIndexError(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const code = "code" in error ? error.code : undefined;
+  const message = "message" in error ? String(error.message) : "";
+  // 26 NamespaceNotFound, 27 IndexNotFound; FerretDB words some of these without the code.
+  return code === 26 || code === 27 || /index not found|ns not found|can't find index/i.test(message);
+}
+
 /**
  * A TTL index on `field` where the server has them; FerretDB (SQLite) refuses TTL indexes, so
  * there a plain index serves the periodic purge instead. Returns whether the TTL index is in place.

@@ -1,5 +1,6 @@
 import { Redis } from "@upstash/redis";
 import type { Logger } from "pino";
+import { readChainKey } from "../audit/chain-key.ts";
 import { startOutboxDrain } from "../audit/outbox-drain.ts";
 import { createOutboxVerifier } from "../audit/outbox-verify.ts";
 import { AuditStore } from "../audit/store.ts";
@@ -75,15 +76,16 @@ function upstashFor(config: BridgeConfig): Redis | undefined {
 export async function startBridge(config: BridgeConfig, log: Logger): Promise<RunningBridge> {
   const tls = await readTlsMaterial(config);
   reportServedCertificate(tls, config, log);
+  const chainKey = await readChainKey(config.AUDIT_CHAIN_KEY_FILE);
   const database = await connectDatabase(config.MONGODB_URI, config.MONGODB_DB);
   try {
     const users = new UserStore(database.db);
-    const audit = new AuditStore(database.db, config.AUDIT_RETENTION_DAYS);
+    const audit = new AuditStore(database.db, config.AUDIT_RETENTION_DAYS, chainKey);
     await users.ensureIndexes();
     const replay = new ReplayStore(database.db);
-    const { ttl } = await audit.ensureIndexes();
+    await audit.ensureIndexes();
     const { ttl: replayTtl } = await replay.ensureIndexes();
-    log.info({ ttlIndex: ttl, replayTtlIndex: replayTtl }, "database ready");
+    log.info({ replayTtlIndex: replayTtl }, "database ready");
 
     const now = () => new Date();
     const purgeIntervalMs = config.AUDIT_PURGE_INTERVAL_MINUTES * 60_000;

@@ -17,7 +17,13 @@ export async function prepareBridgeEnvFor(mongoUri: string, env: Record<string, 
   const ca = await createCa({ commonName: "bridge test CA" });
   const server = await issueServerCert(ca, { commonName: "bridge", sans: ["localhost", "127.0.0.1"] });
   const client = await issueClientCert(ca, { commonName: "tron-auth-worker" });
-  const files = { cert: join(dir, "server.pem"), key: join(dir, "server.key"), ca: join(dir, "ca.pem") };
+  const files = {
+    cert: join(dir, "server.pem"),
+    key: join(dir, "server.key"),
+    ca: join(dir, "ca.pem"),
+    chainKey: join(dir, "audit-chain.key"),
+  };
+  writeFileSync(files.chainKey, randomBytes(32).toString("base64url"));
   writeFileSync(files.cert, server.certPem);
   writeFileSync(files.key, server.keyPem);
   writeFileSync(files.ca, ca.certPem);
@@ -29,6 +35,7 @@ export async function prepareBridgeEnvFor(mongoUri: string, env: Record<string, 
     BRIDGE_TLS_CERT: files.cert,
     BRIDGE_TLS_KEY: files.key,
     BRIDGE_TLS_CLIENT_CA: files.ca,
+    AUDIT_CHAIN_KEY_FILE: files.chainKey,
     MONGODB_URI: mongoUri,
     MONGODB_DB: `t_${randomBytes(6).toString("hex")}`,
     WORKER_JWKS: JSON.stringify(jwksOf(key)),

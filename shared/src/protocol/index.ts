@@ -1,3 +1,5 @@
+export * from "./admin-api.ts";
+export * from "./audit-chain.ts";
 export * from "./audit-event.ts";
 export * from "./bridge-api.ts";
 export * from "./internal-assertion.ts";

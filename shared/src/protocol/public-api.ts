@@ -26,7 +26,8 @@ export const refreshRequest = z.strictObject({
 export const tokenPairSchema = z.object({
   accessToken: z.string(),
   refreshToken: z.string(),
-  tokenType: z.literal("Bearer"),
+  /** `DPoP`: the session is bound to the key that signed the sign-in's proof (send `Authorization: DPoP`). */
+  tokenType: z.enum(["Bearer", "DPoP"]),
   expiresIn: z.int(),
   user: z.object({ id: z.string(), address: z.string(), roles: z.array(roleSchema) }),
 });

@@ -1,6 +1,17 @@
-import { type Role, roleSchema } from "@tron-auth/shared/auth";
+import type { Role } from "@tron-auth/shared/auth";
 import { AppError } from "@tron-auth/shared/problems";
-import { type BridgeUser, userEnvelopeSchema, userPageSchema } from "@tron-auth/shared/protocol";
+import {
+  auditChainReportSchema,
+  auditPage,
+  auditQuery,
+  type BridgeUser,
+  lockBody,
+  rolesBody,
+  userEnvelopeSchema,
+  userPageSchema,
+  userPathParams,
+  usersQuery,
+} from "@tron-auth/shared/protocol";
 import type { Context } from "hono";
 import * as z from "zod/mini";
 import type * as core from "zod/v4/core";
@@ -13,30 +24,14 @@ import type { ChangeEnd, SessionStore } from "../sessions/store.ts";
 import { changeUser } from "./role-change.ts";
 
 const TAG = "admin";
-const text = (max: number) => z.string().check(z.maxLength(max));
-const limitParam = z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200)));
-const usersQuery = z.strictObject({
-  role: z.optional(roleSchema),
-  cursor: z.optional(text(512)),
-  limit: limitParam,
-});
-const auditQuery = z.strictObject({
-  type: z.optional(text(64)),
-  userId: z.optional(text(64)),
-  from: z.optional(z.iso.datetime({ offset: true })),
-  to: z.optional(z.iso.datetime({ offset: true })),
-  cursor: z.optional(text(512)),
-  limit: limitParam,
-});
-const auditPage = z.object({
-  events: z.array(z.record(z.string(), z.unknown())),
-  nextCursor: z.nullable(z.string()),
-});
-const rolesBody = z.strictObject({ roles: z.array(roleSchema).check(z.minLength(1), z.maxLength(4)) });
-const lockBody = z.strictObject({
-  reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(256)),
-  until: z.optional(z.iso.datetime({ offset: true })),
-});
+/**
+ * What the bridge decides about a user in the path: the id's shape (checked here too), whether it
+ * exists, and the grant rules (shared/src/auth/grants.ts).
+ */
+const ABOUT_A_USER = ["validation_failed", "not_found", "bridge_unavailable"] as const;
+const GRANT_RULES = ["self_role_change", "target_outranks_actor", "last_super_admin"] as const;
+/** Verifying reads every stored event (90 days of them on a Pi): far longer than a lookup. */
+const AUDIT_VERIFY_TIMEOUT_MS = 60_000;
 
 function actor(c: Context<AppEnv>): BridgeActor {
   return { sub: c.var.auth.userId, roles: c.var.auth.roles, requestId: c.var.requestId };
@@ -81,14 +76,22 @@ function changeAtBridge(
 function defineBridgeQuery(
   define: Define,
   bridgePath: string,
-  spec: Pick<RouteSpec, "path" | "access" | "summary"> & { query: core.$ZodType; response: core.$ZodType },
+  {
+    timeoutMs,
+    ...spec
+  }: Pick<RouteSpec, "path" | "access" | "summary"> & {
+    query: core.$ZodType;
+    response: core.$ZodType;
+    timeoutMs?: number;
+  },
 ) {
-  define({ ...spec, method: "get", tag: TAG, status: 200 }, async (c) =>
+  define({ ...spec, method: "get", tag: TAG, status: 200, problems: ["bridge_unavailable"] }, async (c) =>
     c.json(
       await bridgeJson(c.env, actor(c), {
         method: "GET",
         path: `${bridgePath}${query(c, spec.query)}`,
         schema: spec.response,
+        ...(timeoutMs === undefined ? {} : { timeoutMs }),
       }),
     ),
   );
@@ -112,7 +115,9 @@ export function registerAdminRoutes(define: Define): void {
       tag: TAG,
       status: 200,
       summary: "Get a user",
+      params: userPathParams,
       response: userEnvelopeSchema,
+      problems: ABOUT_A_USER,
     },
     async (c) =>
       c.json(
@@ -128,7 +133,9 @@ export function registerAdminRoutes(define: Define): void {
       tag: TAG,
       status: 200,
       summary: "Set a user's roles",
+      params: userPathParams,
       body: rolesBody,
+      problems: [...ABOUT_A_USER, ...GRANT_RULES, "grant_not_allowed"],
       response: userEnvelopeSchema,
     },
     async (c) => {
@@ -150,7 +157,9 @@ export function registerAdminRoutes(define: Define): void {
       tag: TAG,
       status: 200,
       summary: "Lock a user (ends their sessions)",
+      params: userPathParams,
       body: lockBody,
+      problems: [...ABOUT_A_USER, ...GRANT_RULES],
       response: userEnvelopeSchema,
     },
     async (c) => {
@@ -170,7 +179,9 @@ export function registerAdminRoutes(define: Define): void {
       tag: TAG,
       status: 200,
       summary: "Unlock a user",
+      params: userPathParams,
       response: userEnvelopeSchema,
+      problems: [...ABOUT_A_USER, ...GRANT_RULES],
     },
     async (c) =>
       c.json(
@@ -189,5 +200,16 @@ export function registerAdminRoutes(define: Define): void {
     summary: "Query the audit log",
     query: auditQuery,
     response: auditPage,
+  });
+
+  // 200 with `ok: false` when the chain does not verify: the report is the answer either way.
+  defineBridgeQuery(define, "/internal/v1/audit/verify", {
+    path: "/v1/admin/audit/verify",
+    access: needs("audit:read", true),
+    summary:
+      "Verify the audit log's hash chain (reports the first changed, removed, reordered or inserted event)",
+    query: z.strictObject({}),
+    response: auditChainReportSchema,
+    timeoutMs: AUDIT_VERIFY_TIMEOUT_MS,
   });
 }

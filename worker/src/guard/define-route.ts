@@ -2,7 +2,7 @@ import type { Handler, Hono, MiddlewareHandler } from "hono";
 import { type Access, type Define, type RouteSpec, recordRoute } from "../http/routes.ts";
 import { publicLimit } from "../limits/public-limit.ts";
 import type { AppEnv } from "../platform/env.ts";
-import { requireAuth, requireFreshAuth } from "./authenticate.ts";
+import { requireAuth, requireBoundFreshAuth, requireFreshAuth } from "./authenticate.ts";
 import { requirePermission } from "./permission.ts";
 
 /**
@@ -26,6 +26,11 @@ function guardsFor(access: Access): MiddlewareHandler<AppEnv>[] {
     case "authenticated":
       return [requireAuth];
     case "permission":
-      return [access.fresh ? requireFreshAuth : requireAuth, requirePermission(access.permission)];
+      return [authFor(access), requirePermission(access.permission)];
   }
+}
+
+function authFor(access: Extract<Access, { kind: "permission" }>): MiddlewareHandler<AppEnv> {
+  if (access.bound) return requireBoundFreshAuth;
+  return access.fresh ? requireFreshAuth : requireAuth;
 }

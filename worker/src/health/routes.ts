@@ -57,6 +57,7 @@ export function registerHealthRoutes(define: Define): void {
       status: 200,
       summary: "Health with dependencies",
       response: healthResponse,
+      alternatives: { 503: { description: "Unhealthy: Redis is down", body: healthResponse } },
     },
     async (c) => {
       const [redis, bridge] = await Promise.all([probeRedis(c.env), probeBridge(c.env)]);

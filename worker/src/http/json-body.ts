@@ -8,7 +8,8 @@ import type { Context } from "hono";
 import type * as core from "zod/v4/core";
 import type { AppEnv } from "../platform/env.ts";
 
-const MAX_BODY_BYTES = 16 * 1024;
+/** The body limit in bytes as sent; the OpenAPI document states it on every request body. */
+export const MAX_BODY_BYTES = 16 * 1024;
 
 /** Reads a bounded JSON body and parses it with a schema: every caller mistake is a clear 4xx. */
 export async function jsonBody<T extends core.$ZodType>(

@@ -1,4 +1,5 @@
 import { can, type Permission } from "@tron-auth/shared/auth";
+import type { ProblemCode } from "@tron-auth/shared/problems";
 import type { Handler } from "hono";
 import type * as core from "zod/v4/core";
 import type { AppEnv } from "../platform/env.ts";
@@ -10,8 +11,11 @@ import type { AppEnv } from "../platform/env.ts";
 export type Access =
   | { kind: "public" }
   | { kind: "authenticated" }
-  /** `fresh`: session liveness read from Redis on every request (privileged routes). */
-  | { kind: "permission"; permission: Permission; fresh?: boolean };
+  /**
+   * `fresh`: session liveness read from Redis on every request (privileged routes). `bound`: only a
+   * session bound to a key (DPoP) may call it, whatever DPOP_REQUIRED says (implies fresh).
+   */
+  | { kind: "permission"; permission: Permission; fresh?: boolean; bound?: boolean };
 
 export type HttpMethod = "get" | "post" | "put" | "delete";
 
@@ -22,6 +26,8 @@ export type RouteSpec = {
   access: Access;
   summary: string;
   tag: string;
+  /** The path parameters (an object schema, names as in `path`); without it each is any string. */
+  params?: core.$ZodType;
   body?: core.$ZodType;
   query?: core.$ZodType;
   /** Request headers the route reads (an object schema, names as sent), for the docs. */
@@ -29,8 +35,17 @@ export type RouteSpec = {
   response?: core.$ZodType;
   /** Success status; 204 routes have no response body. */
   status: 200 | 201 | 202 | 204;
-  /** A 202 the route may answer instead, with this body (work still under way). */
-  accepted?: core.$ZodType;
+  /**
+   * Other answers that are not problems, by status: a 202 while work is under way, health's 503.
+   * `headers` names response headers from the document's table (openapi/response-headers.ts).
+   */
+  alternatives?: Record<number, { description: string; body: core.$ZodType; headers?: string[] }>;
+  /**
+   * The problems the handler itself may answer with. Those of the access (401, 403, 429, 503) and
+   * of the inputs (400, 413, 415) are added from the spec (openapi/problems.ts); the document
+   * lists each status with exactly these codes, and the fuzz run fails on any other.
+   */
+  problems?: readonly ProblemCode[];
 };
 
 /** What each route module receives: registers one route, with the guards its access demands. */
@@ -64,4 +79,11 @@ export const needs = (permission: Permission, fresh = false): Access => ({
   kind: "permission",
   permission,
   fresh,
+});
+/** A privileged route that a stolen token must never reach: fresh, and only for key-bound sessions. */
+export const needsBound = (permission: Permission): Access => ({
+  kind: "permission",
+  permission,
+  fresh: true,
+  bound: true,
 });

@@ -1,3 +1,4 @@
+import { lockdownBody } from "@tron-auth/shared/protocol";
 import * as z from "zod/mini";
 import { recordAudit } from "../audit/outbox.ts";
 import { jsonBody } from "../http/json-body.ts";
@@ -7,9 +8,6 @@ import { sessionsOf } from "../sessions/for-request.ts";
 import { lockdown, lockdownState } from "./state.ts";
 
 const TAG = "admin";
-const lockdownBody = z
-  .strictObject({ signing: z.optional(z.boolean()), sessions: z.optional(z.boolean()) })
-  .check(z.refine((b) => b.signing === true || b.sessions === true, "set signing and/or sessions to true"));
 const lockdownEnvelope = z.object({ lockdown: lockdownState });
 
 /** The SUPER_ADMIN's emergency brake: read, engage, lift (lockdown:manage, always read fresh). */

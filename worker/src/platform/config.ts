@@ -52,6 +52,11 @@ const settingsSchema = z.object({
   LOGIN_BLOCK_FAILURES_PER_CLIENT: intVar(30, 1, 1_000_000),
   LOGIN_BLOCK_WINDOW_SECONDS: intVar(900, 1, 86_400),
   LOGIN_BLOCK_SECONDS: intVar(900, 1, 86_400),
+  /**
+   * Which sessions must be bound to a key (DPoP): `privileged` (ADMIN and SUPER_ADMIN; default),
+   * `all`, or `none`. Wallet signing requires a bound session whatever this says.
+   */
+  DPOP_REQUIRED: z._default(z.enum(["none", "privileged", "all"]), "privileged"),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -46,6 +46,7 @@ export type Env = {
   LOGIN_BLOCK_FAILURES_PER_CLIENT?: string;
   LOGIN_BLOCK_WINDOW_SECONDS?: string;
   LOGIN_BLOCK_SECONDS?: string;
+  DPOP_REQUIRED?: string;
 };
 
 /** Who is calling, once the access token and its session have been checked. */
@@ -56,6 +57,8 @@ export type AuthContext = {
   roles: Role[];
   sid: string;
   loginAt: number;
+  /** The thumbprint of the key the session is bound to (DPoP), or undefined for a bearer session. */
+  jkt: string | undefined;
 };
 
 /** The outcome of the request's rate-limit check, turned into RateLimit-* headers on the way out. */
@@ -63,5 +66,11 @@ export type RateLimitState = { limit: number; remaining: number; reset: number }
 
 export type AppEnv = {
   Bindings: Env;
-  Variables: { requestId: string; auth: AuthContext; rateLimit: RateLimitState };
+  Variables: {
+    requestId: string;
+    auth: AuthContext;
+    rateLimit: RateLimitState;
+    /** This isolate's DPoP nonce, offered on the response to a request that sent a proof. */
+    dpopNonce: string;
+  };
 };

@@ -1,6 +1,6 @@
 import type { Role } from "@tron-auth/shared/auth";
 
-export type LiveSession = { uid: string; roles: Role[]; loginAt: number };
+export type LiveSession = { uid: string; roles: Role[]; loginAt: number; jkt: string | undefined };
 
 const MAX_ENTRIES = 10_000;
 const entries = new Map<string, { session: LiveSession; until: number }>();

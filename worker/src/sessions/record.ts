@@ -1,4 +1,5 @@
 import { type Role, roleSchema } from "@tron-auth/shared/auth";
+import { jktSchema } from "@tron-auth/shared/dpop";
 import * as z from "zod/mini";
 import type { MacRing } from "./record-mac.ts";
 import { storedJson } from "./stored-json.ts";
@@ -24,11 +25,18 @@ export const SESSION_FIELDS = [
   "pat",
   "rat",
 ] as const;
+/**
+ * The thumbprint of the key a DPoP-bound session is bound to. Absent (not empty) on bearer
+ * sessions, and covered by the MAC only when present: records written before binding existed keep
+ * verifying, and adding, changing or removing a binding still breaks the MAC (the covered list
+ * changes length or content).
+ */
+export const BINDING_FIELD = "jkt";
 export const MAC_FIELD = "mac";
-/** What the read scripts fetch: the covered fields, then the MAC. */
-export const READ_FIELDS = [...SESSION_FIELDS, MAC_FIELD];
+/** What the read scripts fetch: the covered fields, the binding, then the MAC. */
+export const READ_FIELDS = [...SESSION_FIELDS, BINDING_FIELD, MAC_FIELD];
 
-export type StoredSession = Record<(typeof SESSION_FIELDS)[number], string>;
+export type StoredSession = Record<(typeof SESSION_FIELDS)[number], string> & { jkt?: string | undefined };
 
 export type SessionRecord = {
   sid: string;
@@ -43,6 +51,8 @@ export type SessionRecord = {
   absoluteExpiry: number;
   /** The roles clock value read before `roles` was fetched from the bridge. */
   rolesAsOf: number;
+  /** DPoP: the thumbprint of the key the session is bound to; undefined for a bearer session. */
+  jkt: string | undefined;
 };
 
 /** A record as read: its parsed view, the exact stored strings and their MAC (for compare-and-set). */
@@ -58,7 +68,8 @@ export type ReadOutcome =
 const MAC_CONTEXT = "tron-auth/session-record/v1";
 
 function macInput(sid: string, stored: StoredSession): string {
-  return JSON.stringify([MAC_CONTEXT, sid, ...SESSION_FIELDS.map((f) => stored[f])]);
+  const binding = stored.jkt === undefined ? [] : [stored.jkt];
+  return JSON.stringify([MAC_CONTEXT, sid, ...SESSION_FIELDS.map((f) => stored[f]), ...binding]);
 }
 
 export function macOf(ring: MacRing, sid: string, stored: StoredSession): Promise<string> {
@@ -67,7 +78,8 @@ export function macOf(ring: MacRing, sid: string, stored: StoredSession): Promis
 
 /** The hash as HSET arguments: covered fields, then the MAC. */
 export function hashArgs(stored: StoredSession, mac: string): string[] {
-  return [...SESSION_FIELDS.flatMap((f) => [f, stored[f]]), MAC_FIELD, mac];
+  const binding = stored.jkt === undefined ? [] : [BINDING_FIELD, stored.jkt];
+  return [...SESSION_FIELDS.flatMap((f) => [f, stored[f]]), ...binding, MAC_FIELD, mac];
 }
 
 const storedValues = z.array(z.union([z.string(), z.literal(false), z.null()]));
@@ -87,6 +99,7 @@ const storedSchema = z.object({
   ph: z.string(),
   pat: digits,
   rat: digits,
+  jkt: z.optional(jktSchema),
 });
 
 /**
@@ -98,7 +111,13 @@ export async function verifySession(ring: MacRing, sid: string, raw: unknown): P
   const values = storedValues.safeParse(decodeScriptJson(raw));
   if (!values.success || values.data.length !== READ_FIELDS.length) return { state: "tampered" };
   if (values.data.every((v) => v === false || v === null)) return { state: "absent" };
-  const byName = Object.fromEntries(READ_FIELDS.map((f, i) => [f, values.data[i]]));
+  // A missing field reads as false (or null); only the optional binding may be missing.
+  const byName = Object.fromEntries(
+    READ_FIELDS.flatMap((f, i) => {
+      const value = values.data[i];
+      return value === false || value === null ? [] : [[f, value]];
+    }),
+  );
   const mac = byName[MAC_FIELD];
   const parsed = storedSchema.safeParse(byName);
   if (typeof mac !== "string" || !parsed.success) return { state: "tampered" };
@@ -124,6 +143,7 @@ function toRecord(sid: string, s: StoredSession, roles: Role[]): SessionRecord {
     loginAt: Number(s.loginAt),
     absoluteExpiry: Number(s.absExp),
     rolesAsOf: Number(s.rat),
+    jkt: s.jkt,
   };
 }
 

@@ -1,6 +1,9 @@
 import { AppError } from "@tron-auth/shared/problems";
 import type { Context } from "hono";
 import { recordAudit } from "../audit/outbox.ts";
+import { bindingMissing, bindingRequired } from "../dpop/binding-policy.ts";
+import { invalidProof, type VerifiedProof } from "../dpop/proof.ts";
+import { fresh, proofHeaderOf, requestProof } from "../dpop/request-proof.ts";
 import { settingsOf } from "../platform/config.ts";
 import type { AppEnv } from "../platform/env.ts";
 import { keyRingFrom } from "../tokens/keys.ts";
@@ -18,16 +21,21 @@ const ATTEMPTS = 3;
 /**
  * Rotation on every use. The token just replaced, retried within the grace window, gets the same
  * new pair (sealed under a key only that token derives); any older token ends the session.
+ * A session bound to a key (DPoP) rotates only with a fresh proof signed by that key, checked
+ * before anything else happens: a stolen refresh token alone can neither use nor end the session.
  */
 export async function refreshPair(c: Context<AppEnv>, refreshToken: string): Promise<TokenPairBody> {
   const presented = parseRefreshToken(refreshToken);
   if (!presented) throw refused();
+  const header = proofHeaderOf(c);
+  const proof = header === undefined ? undefined : await requestProof(c, header);
   const sessions = sessionsOf(c);
   const presentedHash = await hashSecret(presented.secret);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     // Verified (MAC, lifetime, lockdown) on every attempt: a rotation never trusts an earlier read.
     const current = await sessions.current(presented.sid, Date.now());
     if (!current) throw refused();
+    if (attempt === 0) await checkBinding(c, current.session, proof);
     let session: VerifiedSession | undefined = current.session;
     // Refresh copies the session's roles into the new token: they must be the user's current
     // ones. Only a rotation mints with them (a replay or reuse does not), so only it re-reads.
@@ -37,6 +45,24 @@ export async function refreshPair(c: Context<AppEnv>, refreshToken: string): Pro
     if (pair) return pair;
   }
   throw new AppError("conflict", "The session changed while refreshing; try again.");
+}
+
+/** A bound session needs a fresh proof by its key; a proof sent for a bearer session must still be valid. */
+async function checkBinding(
+  c: Context<AppEnv>,
+  session: VerifiedSession,
+  proof: VerifiedProof | undefined,
+): Promise<void> {
+  const { jkt, roles } = session.record;
+  if (jkt === undefined) {
+    if (bindingRequired(settingsOf(c.env).DPOP_REQUIRED, roles))
+      throw bindingMissing("This session is not bound to a key, and its roles require one.");
+  } else if (!proof) {
+    throw bindingMissing("This session is bound to a key: refresh it with a DPoP proof signed by it.");
+  } else if (proof.jkt !== jkt) {
+    throw invalidProof("The DPoP proof is signed by another key than the session's.");
+  }
+  if (proof) await fresh(c, proof);
 }
 
 function refused(): AppError {
@@ -58,6 +84,7 @@ async function rotateOnce(
     address: record.address,
     roles: record.roles,
     sid: record.sid,
+    jkt: record.jkt,
   });
   const sealed = await seal(JSON.stringify(pair.body), presented.secret, record.sid);
   const hashes = { presented: presentedHash, fresh: pair.refreshHash };

@@ -1,5 +1,6 @@
 import { permissionsOf } from "@tron-auth/shared/auth";
 import { AppError } from "@tron-auth/shared/problems";
+import * as z from "zod/mini";
 import { recordAudit } from "../audit/outbox.ts";
 import { jsonBody } from "../http/json-body.ts";
 import { AUTHENTICATED, type Define, needs, PUBLIC } from "../http/routes.ts";
@@ -22,6 +23,17 @@ export function registerSessionRoutes(define: Define): void {
       summary: "Rotate the refresh token",
       body: refreshRequest,
       response: tokenPairSchema,
+      problems: [
+        "invalid_token",
+        "refresh_token_reused",
+        "session_revoked",
+        "conflict",
+        "bridge_unavailable",
+        "service_unavailable",
+        "invalid_dpop_proof",
+        "use_dpop_nonce",
+        "dpop_required",
+      ],
     },
     async (c) => c.json(await refreshPair(c, (await jsonBody(c, refreshRequest)).refreshToken)),
   );
@@ -81,6 +93,8 @@ export function registerSessionRoutes(define: Define): void {
       tag: TAG,
       status: 204,
       summary: "End one of my sessions",
+      params: z.object({ id: sessionIdSchema }),
+      problems: ["not_found"],
     },
     async (c) => {
       const sid = sessionIdSchema.safeParse(c.req.param("id"));

@@ -44,6 +44,8 @@ export type NewSession = {
   refreshHash: string;
   ip: string;
   userAgent: string;
+  /** DPoP: the thumbprint of the key that signed the sign-in's proof; undefined for bearer. */
+  jkt: string | undefined;
 };
 
 export type RotateOutcome =
@@ -113,6 +115,7 @@ export class SessionStore {
       ph: "",
       pat: "0",
       rat: String(s.rolesAsOf),
+      ...(s.jkt === undefined ? {} : { jkt: s.jkt }),
     };
     const mac = await macOf(await this.#ring(), s.sid, stored);
     const args = [
@@ -187,8 +190,8 @@ export class SessionStore {
     if (cached) return Promise.resolve({ session: cached, stale: undefined });
     return this.current(sid, now).then((current) => {
       if (!current) return undefined;
-      const { userId: uid, roles, loginAt } = current.session.record;
-      const session = { uid, roles, loginAt };
+      const { userId: uid, roles, loginAt, jkt } = current.session.record;
+      const session = { uid, roles, loginAt, jkt };
       if (maxStalenessMs > 0) livenessCache.remember(sid, session, now + maxStalenessMs);
       return { session, stale: current.rolesCurrent ? undefined : current.session };
     });

@@ -6,6 +6,8 @@ import type * as z from "zod/mini";
 import { recordAudit } from "../audit/outbox.ts";
 import { bridgeJson } from "../bridge/calls.ts";
 import { clientIp, clientKey, clientOf, clientUserAgent } from "../client/identity.ts";
+import { bindingMissing, bindingRequired } from "../dpop/binding-policy.ts";
+import { fresh, proofHeaderOf, requestProof } from "../dpop/request-proof.ts";
 import { consumeAll, rateLimited } from "../limits/limiter.ts";
 import { type BlockScope, loginFailures } from "../limits/login-failures.ts";
 import { settingsOf } from "../platform/config.ts";
@@ -36,6 +38,9 @@ type LoginBody = z.infer<typeof loginRequest>;
  * so one client can take at most its own share of that window. The alternative that would exempt
  * the owner outright, a device cookie from an earlier sign-in (OWASP), is a new long-lived
  * credential to protect and still leaves a new device waiting; see README "Rate limits".
+ *
+ * A DPoP proof with the request binds the new session to its key (checked after the limits, so
+ * refusals stay cheap, and before the bridge is asked, so a bad proof costs the Pi nothing).
  */
 export async function signIn(c: Context<AppEnv>, body: LoginBody): Promise<TokenPairBody> {
   const address = addressIn(body.message);
@@ -44,6 +49,7 @@ export async function signIn(c: Context<AppEnv>, body: LoginBody): Promise<Token
   const limit = await consumeAll(c.env, "login", [client, ...(address ? [`addr:${address}`] : [])]);
   c.set("rateLimit", limit);
   if (!limit.success) throw rateLimited(limit);
+  const jkt = await bindingKey(c);
 
   const reason = await edgeRefusal(c, body.message);
   if (reason) throw await failed(c, reason, client, address);
@@ -54,7 +60,22 @@ export async function signIn(c: Context<AppEnv>, body: LoginBody): Promise<Token
   if ("refused" in verified) throw await failed(c, verified.refused, client, address, true);
   const user = verified.user;
   await loginFailures.clear(c.env, client, user.address);
-  return openSession(c, user, rolesAsOf);
+  if (jkt === undefined && bindingRequired(settingsOf(c.env).DPOP_REQUIRED, user.roles))
+    throw bindingMissing("Your roles require a session bound to a key.");
+  return openSession(c, user, rolesAsOf, jkt);
+}
+
+/** The key the sign-in's DPoP proof was signed with (fresh, for this request), if it sent one. */
+async function bindingKey(c: Context<AppEnv>): Promise<string | undefined> {
+  const header = proofHeaderOf(c);
+  if (header === undefined) {
+    if (settingsOf(c.env).DPOP_REQUIRED === "all")
+      throw bindingMissing("Every session must be bound to a key.");
+    return undefined;
+  }
+  const proof = await requestProof(c, header);
+  await fresh(c, proof);
+  return proof.jkt;
 }
 
 function addressIn(message: string): string | undefined {
@@ -159,6 +180,7 @@ async function openSession(
   c: Context<AppEnv>,
   user: z.infer<typeof userEnvelopeSchema>["user"],
   rolesAsOf: number,
+  jkt: string | undefined,
 ): Promise<TokenPairBody> {
   const s = settingsOf(c.env);
   const ring = await keyRingFrom(c.env.JWT_SIGNING_KEYS);
@@ -168,6 +190,7 @@ async function openSession(
     address: user.address,
     roles: user.roles,
     sid,
+    jkt,
   });
   const evicted = await sessionsOf(c).create(
     {
@@ -179,6 +202,7 @@ async function openSession(
       refreshHash: pair.refreshHash,
       ip: clientIp(c.req),
       userAgent: clientUserAgent(c.req).slice(0, 256),
+      jkt,
     },
     Date.now(),
   );

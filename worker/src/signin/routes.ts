@@ -19,6 +19,7 @@ export function registerSignInRoutes(define: Define): void {
       summary: "Get a Sign-In-with-TRON message to sign",
       body: challengeRequest,
       response: challengeResponse,
+      problems: ["service_unavailable"],
     },
     async (c) => c.json(await issueChallenge(c, await jsonBody(c, challengeRequest))),
   );
@@ -33,6 +34,15 @@ export function registerSignInRoutes(define: Define): void {
       summary: "Sign in with a signed challenge",
       body: loginRequest,
       response: tokenPairSchema,
+      problems: [
+        "login_failed",
+        "login_blocked",
+        "bridge_unavailable",
+        "service_unavailable",
+        "invalid_dpop_proof",
+        "use_dpop_nonce",
+        "dpop_required",
+      ],
     },
     async (c) => c.json(await signIn(c, await jsonBody(c, loginRequest))),
   );

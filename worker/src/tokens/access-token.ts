@@ -1,4 +1,5 @@
 import { roleSchema } from "@tron-auth/shared/auth";
+import { jktSchema } from "@tron-auth/shared/dpop";
 import { SIGNING_ALG } from "@tron-auth/shared/keys";
 import { AppError, errorCode } from "@tron-auth/shared/problems";
 import { jwtVerify } from "jose";
@@ -18,6 +19,8 @@ export const accessClaimsSchema = z.object({
   jti: z.string().check(z.minLength(16), z.maxLength(64)),
   iat: z.int(),
   exp: z.int(),
+  /** RFC 9449 section 6: the token is bound to the key with this thumbprint (send it as DPoP). */
+  cnf: z.optional(z.object({ jkt: jktSchema })),
 });
 
 export type AccessClaims = z.infer<typeof accessClaimsSchema>;
@@ -25,13 +28,14 @@ export type TokenSettings = { issuer: string; audience: string; ttlSeconds: numb
 
 export function issueAccessToken(
   ring: KeyRing,
-  subject: { sub: string; addr: string; roles: readonly string[]; sid: string },
+  subject: { sub: string; addr: string; roles: readonly string[]; sid: string; jkt?: string | undefined },
   settings: TokenSettings,
   now = new Date(),
 ): Promise<string> {
+  const claims = { addr: subject.addr, roles: [...subject.roles], sid: subject.sid };
   return signJwt(ring, {
     typ: ACCESS_TOKEN_TYP,
-    claims: { addr: subject.addr, roles: [...subject.roles], sid: subject.sid },
+    claims: subject.jkt ? { ...claims, cnf: { jkt: subject.jkt } } : claims,
     issuer: settings.issuer,
     audience: settings.audience,
     subject: subject.sub,

@@ -15,6 +15,8 @@ export function registerJwksRoutes(define: Define): void {
       status: 200,
       summary: "Public signing keys",
       response: jwksResponse,
+      // The signing-key secret is unreadable: a misconfiguration, answered without a guess.
+      problems: ["service_unavailable"],
     },
     // Public keys only (the `d` of each key never leaves keys.ts); cacheable for five minutes.
     async (c) =>

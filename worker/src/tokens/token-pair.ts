@@ -12,16 +12,20 @@ export type TokenPairBody = TokenPair;
 /** The body, and the hash of its refresh token's secret: what the session stores instead of it. */
 export type MintedPair = { body: TokenPairBody; refreshHash: string };
 
-/** A fresh access token and the next refresh token of the session's family. */
+/**
+ * A fresh access token and the next refresh token of the session's family; bound to `jkt` (the
+ * key the session is bound to) when there is one.
+ */
 export async function mintTokenPair(
   ring: KeyRing,
   settings: Settings,
-  subject: { userId: string; address: string; roles: Role[]; sid: string },
+  subject: { userId: string; address: string; roles: Role[]; sid: string; jkt: string | undefined },
 ): Promise<MintedPair> {
   const ttlSeconds = settings.ACCESS_TOKEN_EXPIRE_MINUTES * 60;
+  const { userId: sub, address: addr, roles, sid, jkt } = subject;
   const accessToken = await issueAccessToken(
     ring,
-    { sub: subject.userId, addr: subject.address, roles: subject.roles, sid: subject.sid },
+    { sub, addr, roles, sid, jkt },
     { issuer: settings.JWT_ISSUER, audience: settings.JWT_AUDIENCE, ttlSeconds },
   );
   const refresh = newRefreshToken(subject.sid);
@@ -29,7 +33,7 @@ export async function mintTokenPair(
     body: {
       accessToken,
       refreshToken: formatRefreshToken(refresh),
-      tokenType: "Bearer",
+      tokenType: jkt ? "DPoP" : "Bearer",
       expiresIn: ttlSeconds,
       user: { id: subject.userId, address: subject.address, roles: subject.roles },
     },

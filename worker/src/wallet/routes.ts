@@ -20,7 +20,7 @@ import { bridgeJson } from "../bridge/calls.ts";
 import { bridgeUnavailable } from "../bridge/client.ts";
 import { jsonBody } from "../http/json-body.ts";
 import type { Define } from "../http/routes.ts";
-import { needs } from "../http/routes.ts";
+import { needs, needsBound } from "../http/routes.ts";
 import { lockdown } from "../lockdown/state.ts";
 import type { AppEnv } from "../platform/env.ts";
 import { idempotencyKeyHeaders, idempotencyKeyOf } from "./idempotency-key.ts";
@@ -32,22 +32,53 @@ const RECENT_LOGIN_MS = 10 * 60_000;
 const path = z.optional(derivationPathSchema);
 const transactionInput = z.object({
   raw_data_hex: rawDataHexSchema,
-  txID: z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/i))),
-});
-const signTransactionRequest = z
-  .strictObject({
-    transaction: z.optional(transactionInput),
-    rawDataHex: z.optional(rawDataHexSchema),
-    path,
-  })
-  .check(
-    z.refine(
-      (b) => (b.transaction === undefined) !== (b.rawDataHex === undefined),
-      "send exactly one of transaction or rawDataHex",
+  txID: z.optional(
+    z.string().check(
+      z.regex(/^[0-9a-f]{64}$/i),
+      z.meta({
+        description: "The SHA-256 of raw_data_hex when sent (400 otherwise), which a schema cannot state.",
+      }),
     ),
-  );
+  ),
+});
+/**
+ * Exactly one of `transaction` and `rawDataHex`: written as the two shapes, so the document states
+ * the rule (oneOf) instead of a refinement it cannot show.
+ */
+const signTransactionRequest = z.union([
+  z.strictObject({ transaction: transactionInput, path }),
+  z.strictObject({ rawDataHex: rawDataHexSchema, path }),
+]);
 
 const signMessageRequest = z.strictObject({ message: messageTextSchema, path });
+
+/** What a signing request may end in besides its result: the refusals here, the bridge's and the device's. */
+const SIGNING_PROBLEMS = [
+  "idempotency_key_invalid",
+  "idempotency_key_reused",
+  "reauth_required",
+  "signing_frozen",
+  "signing_policy_denied",
+  "unsupported_by_device",
+  "conflict",
+  "wallet_rejected",
+  "wallet_app_not_open",
+  "wallet_locked",
+  "wallet_signature_invalid",
+  "wallet_disconnected",
+  "wallet_unavailable",
+  "wallet_operation_interrupted",
+  "wallet_timeout",
+] as const;
+/** 202 while a person confirms on the device: poll the Location after Retry-After seconds. */
+const PENDING = {
+  202: {
+    description: "Accepted: still under way; poll the Location",
+    body: walletOperationSchema,
+    headers: ["Location", "Retry-After"],
+  },
+};
+const operationParams = z.object({ id: z.string().check(z.regex(WALLET_OPERATION_ID_PATTERN)) });
 
 /** The bridge waits this long for the device, then says "pending"; our call allows a margin over it. */
 const SIGN_CALL_TIMEOUT_MS = WALLET_SIGN_WAIT_MS + 2_000;
@@ -119,6 +150,7 @@ export function registerWalletRoutes(define: Define): void {
       status: 200,
       summary: "Wallet device status",
       response: walletInfoSchema,
+      problems: ["wallet_unavailable"],
     },
     async (c) =>
       c.json(
@@ -152,7 +184,7 @@ export function registerWalletRoutes(define: Define): void {
     {
       method: "post",
       path: "/v1/wallet/sign-transaction",
-      access: needs("wallet:sign", true),
+      access: needsBound("wallet:sign"),
       tag: TAG,
       status: 200,
       summary:
@@ -160,12 +192,16 @@ export function registerWalletRoutes(define: Define): void {
       headers: idempotencyKeyHeaders,
       body: signTransactionRequest,
       response: signedTransactionSchema,
-      accepted: walletOperationSchema,
+      alternatives: PENDING,
+      problems: SIGNING_PROBLEMS,
     },
     async (c) => {
       const body = await jsonBody(c, signTransactionRequest);
-      const rawDataHex = (body.transaction?.raw_data_hex ?? body.rawDataHex ?? "").toLowerCase();
-      if (body.transaction?.txID && body.transaction.txID.toLowerCase() !== (await sha256Hex(rawDataHex))) {
+      const transaction = "transaction" in body ? body.transaction : undefined;
+      const rawDataHex = (
+        transaction?.raw_data_hex ?? ("rawDataHex" in body ? body.rawDataHex : "")
+      ).toLowerCase();
+      if (transaction?.txID && transaction.txID.toLowerCase() !== (await sha256Hex(rawDataHex))) {
         throw new AppError("validation_failed", "transaction.txID is not the SHA-256 of raw_data_hex.");
       }
       return submit<SignTransactionCall>(c, "transaction", {
@@ -179,14 +215,15 @@ export function registerWalletRoutes(define: Define): void {
     {
       method: "post",
       path: "/v1/wallet/sign-message",
-      access: needs("wallet:sign", true),
+      access: needsBound("wallet:sign"),
       tag: TAG,
       status: 200,
       summary: "Sign a message (TIP-191) on the device, inside the service's envelope (idempotent, as above)",
       headers: idempotencyKeyHeaders,
       body: signMessageRequest,
       response: signedMessageSchema,
-      accepted: walletOperationSchema,
+      alternatives: PENDING,
+      problems: SIGNING_PROBLEMS,
     },
     async (c) => submit<SignMessageCall>(c, "message", await jsonBody(c, signMessageRequest)),
   );
@@ -195,12 +232,14 @@ export function registerWalletRoutes(define: Define): void {
     {
       method: "get",
       path: "/v1/wallet/operations/:id",
-      access: needs("wallet:sign", true),
+      access: needsBound("wallet:sign"),
       tag: TAG,
       status: 200,
       summary:
         "A signing operation of the caller's: pending, succeeded (with the result) or failed (with the problem)",
+      params: operationParams,
       response: walletOperationSchema,
+      problems: ["not_found"],
     },
     async (c) => {
       const id = c.req.param("id") ?? "";

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { inject } from "vitest";
 import { createApp } from "../../src/app.ts";
 import type { Env } from "../../src/platform/env.ts";
+import { type DpopKey, keyOfBody, keyOfToken, newKey, noteReply, proofFor } from "./dpop.ts";
 
 export const ctx = inject("workerTestContext");
 export const baseEnv = env as unknown as Env & { BRIDGE_DOWN: Fetcher };
@@ -20,6 +21,8 @@ export type CallOptions = {
   token?: string;
   headers?: Record<string, string>;
   env?: Partial<Env>;
+  /** Sign in bound to a key (the default, as the client library does), or `false` for bearer. */
+  dpop?: boolean;
 };
 
 /** One request through the worker's app inside workerd, with its ExecutionContext drained. */
@@ -33,9 +36,14 @@ export async function call<T = Record<string, unknown>>(
     body = typeof o.body === "string" ? o.body : JSON.stringify(o.body);
     headers["content-type"] ??= "application/json";
   }
-  if (o.token) headers.authorization = `Bearer ${o.token}`;
+  const key = keyOfToken(o.token) ?? keyOfBody(o.body);
+  if (o.token) headers.authorization = `${keyOfToken(o.token) ? "DPoP" : "Bearer"} ${o.token}`;
   const method = o.method ?? (body === undefined ? "GET" : "POST");
-  const request = new Request(`https://edge.test${path}`, {
+  const url = `https://edge.test${path}`;
+  // A test that sends its own DPoP header (a forged or replayed proof) keeps it.
+  if (key && !Object.keys(headers).some((h) => h.toLowerCase() === "dpop"))
+    headers.DPoP = await proofFor(key, method, url, o.token);
+  const request = new Request(url, {
     method,
     headers,
     ...(body === undefined ? {} : { body }),
@@ -44,11 +52,9 @@ export async function call<T = Record<string, unknown>>(
   const res = await app.fetch(request, { ...baseEnv, ...o.env }, execution);
   await waitOnExecutionContext(execution);
   const text = await res.text();
-  return {
-    status: res.status,
-    headers: res.headers,
-    body: (text ? JSON.parse(text) : {}) as Reply<T>["body"],
-  };
+  const parsed = (text ? JSON.parse(text) : {}) as Reply<T>["body"];
+  noteReply(res.headers, parsed, key);
+  return { status: res.status, headers: res.headers, body: parsed };
 }
 
 export type Wallet = { privateKey: string; address: string };
@@ -92,15 +98,25 @@ export async function challenge(address: string, o: CallOptions = {}) {
   return res.body;
 }
 
-/** Challenge, sign with the wallet, log in: the whole browser flow. */
-export async function login(wallet: Wallet, o: CallOptions = {}): Promise<TokenPair> {
+/**
+ * Challenge, sign with the wallet, log in: the whole browser flow, bound to a new key unless
+ * `dpop: false` (`key` on the pair: the key, for tests that sign their own proofs).
+ */
+export async function login(wallet: Wallet, o: CallOptions = {}): Promise<TokenPair & { key?: DpopKey }> {
   const { message } = await challenge(wallet.address, o);
+  const key = o.dpop === false ? undefined : await newKey();
+  const headers = {
+    ...o.headers,
+    ...(key ? { DPoP: await proofFor(key, "POST", "https://edge.test/v1/auth/login") } : {}),
+  };
   const res = await call<TokenPair>("/v1/auth/login", {
     ...o,
+    headers,
     body: { message, signature: await sign(message, wallet) },
   });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
+  if (key) noteReply(res.headers, res.body, key);
+  return key ? { ...res.body, key } : res.body;
 }
 
 let superAdminPair: Promise<TokenPair> | undefined;

@@ -25,9 +25,11 @@ export const sidOf = (refreshToken: string) => refreshToken.split(".")[0] ?? "";
 export async function rewriteSessionAsWorker(sid: string, changes: Partial<StoredSession>): Promise<void> {
   const { result } = await redisCommand<(string | null)[]>(["HMGET", `ta:sess:${sid}`, ...READ_FIELDS]);
   const current = Object.fromEntries(SESSION_FIELDS.map((f, i) => [f, result?.[i] ?? ""])) as StoredSession;
+  const binding = result?.[SESSION_FIELDS.length];
+  if (binding) current.jkt = binding;
   const next = { ...current, ...changes };
   const mac = await macOf(await macRingFrom(ctx.sessionMac.a), sid, next);
-  const pairs = Object.entries({ ...next, mac }).flat();
+  const pairs = Object.entries({ ...next, mac }).flatMap(([k, v]) => (v === undefined ? [] : [k, v]));
   expectOk(await redisCommand(["HSET", `ta:sess:${sid}`, ...pairs]));
 }
 

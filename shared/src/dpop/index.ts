@@ -1,0 +1,3 @@
+export * from "./constants.ts";
+export * from "./htu.ts";
+export * from "./proof-claims.ts";
