@@ -56,9 +56,14 @@ export async function bridgeJson<T extends core.$ZodType>(
   const problem = problemSchema.safeParse(json);
   const code = problem.success ? problem.data.code : "";
   if (problem.success && isProblemCode(code)) {
-    // The policy's `reason` (e.g. per_day_cap) tells the client what to change; nothing else passes.
-    const { detail, reason } = problem.data;
-    throw new AppError(code, detail, typeof reason === "string" ? { reason } : {});
+    // The policy's `reason` (e.g. per_day_cap) tells the client what to change, and the bridge's
+    // `retryAfter` (a saturated sign-in queue, a full signing line) when to come back; nothing
+    // else passes.
+    const { detail, reason, retryAfter } = problem.data;
+    throw new AppError(code, detail, {
+      ...(typeof reason === "string" ? { reason } : {}),
+      ...(retryAfter === undefined ? {} : { retryAfter }),
+    });
   }
   // A 5xx without a problem document is a proxy or crash in between, and a code the catalog does
   // not hold is a bridge of another version: either way the bridge is not answering as expected.
