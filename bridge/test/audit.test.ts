@@ -104,6 +104,25 @@ describe("audit store", () => {
     expect(window.events).toHaveLength(6);
   });
 
+  it("queries by address: the actor's address, and the user's id as actor or target when one is given", async () => {
+    const address = "TJRabPrwbZy45sbavfcjinPJC18kjpRTv8";
+    const failed = { ...event({ type: "login_failure" }), actor: { address } };
+    const asActor = event({ actorId: "usr_addr" });
+    const asTarget = event({ type: "user_lock", targetId: "usr_addr" });
+    const someoneElse = event({ actorId: "usr_other_addr" });
+    for (const e of [failed, asActor, asTarget, someoneElse]) await audit.record(e);
+    const ids = async (q: { address: string; userId?: string }) =>
+      (await audit.query({ address: q, limit: 50 })).events.map((e) => e.id).sort();
+    expect(await ids({ address })).toEqual([failed.id]);
+    expect(await ids({ address, userId: "usr_addr" })).toEqual([failed.id, asActor.id, asTarget.id].sort());
+    const both = await audit.query({
+      address: { address, userId: "usr_addr" },
+      type: "user_lock",
+      limit: 50,
+    });
+    expect(both.events.map((e) => e.id)).toEqual([asTarget.id]);
+  });
+
   it("purges events past retention and keeps the rest", async () => {
     // Its own database: the purge removes a prefix of the chain, and this file's other events are newer.
     const own = new AuditStore(database.client.db(`purge_${randomBytes(6).toString("hex")}`), 90, key);

@@ -32,6 +32,27 @@ describe("role changes", () => {
     expect(event).toMatchObject({ outcome: "success", details: { from: ["USER"], to: ["ADMIN"] } });
   });
 
+  it("finds a user's events by address: as actor or target once signed in, combined with the other filters", async () => {
+    const carol = await userWithRoles(["NODE_OPERATOR"]);
+    const byAddress = await t.call(`/internal/v1/audit?address=${carol.wallet.address}`, { assertion: root });
+    expect(byAddress.status).toBe(200);
+    const types = (byAddress.body.events as { type: string }[]).map((e) => e.type);
+    expect(types).toContain("role_change");
+    expect(types).toContain("login_success");
+    const roleOnly = await t.call(`/internal/v1/audit?address=${carol.wallet.address}&type=role_change`, {
+      assertion: root,
+    });
+    expect((roleOnly.body.events as { target?: { id: string } }[]).map((e) => e.target?.id)).toEqual([
+      carol.id,
+    ]);
+    const stranger = await t.call(`/internal/v1/audit?address=${newWallet().address}`, { assertion: root });
+    expect([stranger.status, stranger.body.events]).toEqual([200, []]);
+    const bad = await t.call("/internal/v1/audit?address=TnotAnAddress", { assertion: root });
+    expect([bad.status, bad.body.code]).toEqual([400, "validation_failed"]);
+    const unknown = await t.call("/internal/v1/audit?actor=x", { assertion: root });
+    expect([unknown.status, unknown.body.code]).toEqual([400, "validation_failed"]);
+  });
+
   it("lets an ADMIN grant NODE_OPERATOR but not ADMIN, and never to themselves", async () => {
     const admin = await userWithRoles(["ADMIN"]);
     const user = await userWithRoles(["USER"]);

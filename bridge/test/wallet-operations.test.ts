@@ -132,3 +132,49 @@ describe("signing is idempotent per user and Idempotency-Key", () => {
     WALLET_SIGN_WAIT_MS * 2 + 10_000,
   );
 });
+
+describe("the console's reads: recent signatures and the policy", () => {
+  it("lists every user's operations newest first, each decoded from what was signed", async () => {
+    const raw = transferHex({ amountSun: 2_500_000 });
+    const tx = await w.signTx(raw);
+    const msg = await w.signMsg("listing: a message", { as: otherSigner });
+    const denied = await w.signMsg("hello\nNonce: 1234567890\nURI: https://x");
+    expect([tx.status, msg.status, denied.status]).toEqual([200, 200, 403]);
+    const res = await w.t.call("/internal/v1/wallet/signatures?limit=3", { assertion: w.signer });
+    expect(res.status).toBe(200);
+    type Listed = Record<string, unknown> & { summary?: { text: string } };
+    const [failed, message, transaction] = res.body.signatures as Listed[];
+    expect(failed).toMatchObject({ kind: "message", status: "failed", problemCode: "signing_policy_denied" });
+    expect(failed).not.toHaveProperty("summary");
+    expect(message).toMatchObject({ kind: "message", status: "succeeded", userId: otherSigner.sub });
+    // The caller's text, without the envelope's header lines.
+    expect(message?.summary?.text).toBe("sign message: listing: a message");
+    expect(transaction).toMatchObject({
+      kind: "transaction",
+      userId: w.signer.sub,
+      txID: tx.body.txID,
+      summary: { type: "TransferContract", action: "trx_transfer" },
+    });
+    expect(transaction?.summary?.text).toMatch(/^send 2\.5 TRX to T/);
+    // Nothing secret or reusable is listed: no signature, no signed bytes.
+    expect(JSON.stringify(res.body)).not.toContain(String(tx.body.signature));
+  });
+
+  it("keeps the listing to audit:read and the policy to wallet:read, and checks the query", async () => {
+    const operator = { sub: w.signer.sub, roles: ["NODE_OPERATOR"] };
+    const listing = await w.t.call("/internal/v1/wallet/signatures", { assertion: operator });
+    expect([listing.status, listing.body.code]).toEqual([403, "forbidden"]);
+    const policy = await w.t.call("/internal/v1/wallet/policy", { assertion: operator });
+    expect(policy.status).toBe(200);
+    expect(policy.body).toMatchObject({ defaultPath: "44'/195'/0'/0/0", tokens: [] });
+    expect(policy.body.allowedTypes).toContain("TransferContract");
+    const user = await w.t.call("/internal/v1/wallet/policy", {
+      assertion: { ...operator, roles: ["USER"] },
+    });
+    expect(user.status).toBe(403);
+    for (const q of ["limit=0", "limit=500", "since=1"]) {
+      const bad = await w.t.call(`/internal/v1/wallet/signatures?${q}`, { assertion: w.signer });
+      expect([q, bad.status, bad.body.code]).toEqual([q, 400, "validation_failed"]);
+    }
+  });
+});

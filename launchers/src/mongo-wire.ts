@@ -11,6 +11,10 @@ export type MongoWireHandle = {
   /** FerretDB (SQLite) has no TTL indexes; code that needs expiry must also purge. */
   supportsTtlIndexes: boolean;
   stop(): Promise<void>;
+  /** Fault injection (FerretDB only): SIGKILL; its SQLite files stay. */
+  kill(): Promise<void>;
+  /** Starts FerretDB again after kill(), on the same port and data, so the URI holds. */
+  restart(): Promise<void>;
 };
 
 const BUILD_HINT =
@@ -23,11 +27,42 @@ function ferretdbBinary(): string {
 /** MONGODB_URI when set (a real mongod); otherwise a fresh FerretDB with its own data directory. */
 export async function startMongoWire(): Promise<MongoWireHandle> {
   const external = process.env.MONGODB_URI;
-  if (external) return { uri: external, kind: "external", supportsTtlIndexes: true, stop: async () => {} };
+  if (external) {
+    const notOurs = async () => {
+      throw new Error("MONGODB_URI is a server this launcher did not start: it cannot kill or restart it");
+    };
+    return {
+      uri: external,
+      kind: "external",
+      supportsTtlIndexes: true,
+      stop: async () => {},
+      kill: notOurs,
+      restart: notOurs,
+    };
+  }
   const bin = ferretdbBinary();
   if (!existsSync(bin)) throw new Error(`FerretDB binary not found at ${bin}: ${BUILD_HINT}`);
   const dir = mkdtempSync(join(tmpdir(), "ferretdb-"));
-  const child = spawn(bin, ["-listen", "127.0.0.1:0", "-data-dir", dir], {
+  let ferret = await launch(bin, dir, "127.0.0.1:0");
+  const { host } = new URL(ferret.uri);
+  return {
+    uri: ferret.uri,
+    kind: "ferretdb",
+    supportsTtlIndexes: false,
+    stop: async () => {
+      await stopChild(ferret.child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+    kill: () => stopChild(ferret.child, "SIGKILL"),
+    restart: async () => {
+      if (ferret.child.exitCode === null && ferret.child.signalCode === null) return;
+      ferret = await launch(bin, dir, host);
+    },
+  };
+}
+
+async function launch(bin: string, dir: string, listen: string) {
+  const child = spawn(bin, ["-listen", listen, "-data-dir", dir], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   ownChild(child);
@@ -47,13 +82,5 @@ export async function startMongoWire(): Promise<MongoWireHandle> {
       }
     });
   });
-  return {
-    uri,
-    kind: "ferretdb",
-    supportsTtlIndexes: false,
-    stop: async () => {
-      await stopChild(child);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { uri, child };
 }

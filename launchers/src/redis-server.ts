@@ -6,7 +6,15 @@ import { join } from "node:path";
 import { ownChild, stopChild } from "./child.ts";
 import { freePort } from "./ports.ts";
 
-export type RedisServerHandle = { port: number; url: string; stop(): Promise<void> };
+export type RedisServerHandle = {
+  port: number;
+  url: string;
+  stop(): Promise<void>;
+  /** Fault injection: SIGKILL, as a crash or an OOM kill would; the data directory stays. */
+  kill(): Promise<void>;
+  /** Starts it again after kill(), on the same port and data directory. */
+  restart(): Promise<void>;
+};
 
 function ping(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -19,10 +27,13 @@ function ping(port: number): Promise<boolean> {
   });
 }
 
-/** A real redis-server on loopback, no persistence, in a throwaway directory. */
-export async function startRedisServer(opts: { port?: number } = {}): Promise<RedisServerHandle> {
-  const port = opts.port ?? (await freePort());
-  const dir = mkdtempSync(join(tmpdir(), "redis-"));
+/**
+ * `durable`: an append-only file fsynced on every write, so a killed server comes back with every
+ * write it acknowledged, as the durable Upstash the product runs on does. Off by default: tests
+ * that never kill Redis do not pay for the fsyncs.
+ */
+function launch(port: number, dir: string, durable: boolean) {
+  const persistence = durable ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"];
   const child = spawn(
     "redis-server",
     [
@@ -32,8 +43,7 @@ export async function startRedisServer(opts: { port?: number } = {}): Promise<Re
       "127.0.0.1",
       "--save",
       "",
-      "--appendonly",
-      "no",
+      ...persistence,
       "--dir",
       dir,
       "--protected-mode",
@@ -42,6 +52,10 @@ export async function startRedisServer(opts: { port?: number } = {}): Promise<Re
     { stdio: ["ignore", "ignore", "pipe"] },
   );
   ownChild(child);
+  return child;
+}
+
+async function ready(child: ReturnType<typeof launch>, port: number): Promise<void> {
   const spawnError = new Promise<never>((_, reject) =>
     child.once("error", (e) =>
       reject(
@@ -51,7 +65,7 @@ export async function startRedisServer(opts: { port?: number } = {}): Promise<Re
       ),
     ),
   );
-  const ready = (async () => {
+  const answering = (async () => {
     for (let i = 0; i < 200; i++) {
       if (await ping(port)) return;
       if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
@@ -59,13 +73,30 @@ export async function startRedisServer(opts: { port?: number } = {}): Promise<Re
     }
     throw new Error("redis-server did not answer PING within 5 s");
   })();
-  await Promise.race([ready, spawnError]);
+  await Promise.race([answering, spawnError]);
+}
+
+/** A real redis-server on loopback in a throwaway directory; persistent only when `durable`. */
+export async function startRedisServer(
+  opts: { port?: number; durable?: boolean } = {},
+): Promise<RedisServerHandle> {
+  const port = opts.port ?? (await freePort());
+  const dir = mkdtempSync(join(tmpdir(), "redis-"));
+  const durable = opts.durable ?? false;
+  let child = launch(port, dir, durable);
+  await ready(child, port);
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
     stop: async () => {
       await stopChild(child);
       rmSync(dir, { recursive: true, force: true });
+    },
+    kill: () => stopChild(child, "SIGKILL"),
+    restart: async () => {
+      if (child.exitCode === null && child.signalCode === null) return;
+      child = launch(port, dir, durable);
+      await ready(child, port);
     },
   };
 }

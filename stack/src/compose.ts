@@ -34,6 +34,11 @@ export type StackPlan = {
   bridgeEnv?: Record<string, string>;
   /** Tests only: fault injection in the Upstash server under /_local/faults. */
   faults?: boolean;
+  /**
+   * redis-server with an append-only file fsynced on every write, as durable as the Upstash the
+   * product runs on, so a killed and restarted Redis keeps what it acknowledged (the chaos suite).
+   */
+  durableRedis?: boolean;
   /** A worker entry to run in workerd; without it the caller runs the worker (the vitest pool does). */
   workerEntry?: string;
   /** A DevTools inspector port for that worker (the soak reads its heap); none by default. */
@@ -47,13 +52,20 @@ export type StackPlan = {
   log?: (line: string) => void;
 };
 
+/** A part of the stack that fault injection can take away and bring back on the same address. */
+export type Killable = { kill(): Promise<void>; restart(): Promise<void> };
+export type KillablePart = "redis" | "upstash" | "bridge" | "mongo";
+
 export type RunningStack = {
   redisUrl: string;
+  mongoUri: string;
   upstash: UpstashRestHandle;
   bridge: RestartableBridge;
   /** How a worker reaches this stack; the workerd worker here runs with exactly this. */
   wiring: EdgeWiring;
   urls: { edge?: string; bridge: string; bridgeHealth: string; upstash: string; forwarder?: string };
+  /** Kill and restart each server, one at a time (the chaos suite). */
+  parts: Record<KillablePart, Killable>;
   stop(): Promise<void>;
 };
 
@@ -67,16 +79,17 @@ export async function startStack(plan: StackPlan): Promise<RunningStack> {
   const parts = new StopList();
   try {
     const { secrets, identity, ports } = plan;
-    const redis = parts.add(await startRedisServer());
-    const upstash = parts.add(
-      await startUpstashRest({
-        redisUrl: redis.url,
-        token: secrets.upstashToken,
-        // The bridge holds only a restricted token (drain the outbox, read the lockdown), as in production.
-        restricted: { token: secrets.bridgeUpstashToken, policy: BRIDGE_POLICY },
-        port: ports.upstash,
-        ...(plan.faults ? { faults: true } : {}),
-      }),
+    const redis = parts.add(await startRedisServer({ durable: plan.durableRedis ?? false }));
+    const upstashOptions = {
+      redisUrl: redis.url,
+      token: secrets.upstashToken,
+      // The bridge holds only a restricted token (drain the outbox, read the lockdown), as in production.
+      restricted: { token: secrets.bridgeUpstashToken, policy: BRIDGE_POLICY },
+      ...(plan.faults ? { faults: true } : {}),
+    };
+    const upstash = await startUpstashRest({ ...upstashOptions, port: ports.upstash });
+    const upstashPart = parts.add(
+      restartableUpstash(upstash, (more) => startUpstashRest({ ...upstashOptions, ...more })),
     );
     const mongo = parts.add(await startMongoWire());
     plan.log?.(
@@ -150,6 +163,7 @@ export async function startStack(plan: StackPlan): Promise<RunningStack> {
       : undefined;
     return {
       redisUrl: redis.url,
+      mongoUri: mongo.uri,
       upstash,
       bridge,
       wiring,
@@ -160,10 +174,39 @@ export async function startStack(plan: StackPlan): Promise<RunningStack> {
         upstash: upstash.url,
         ...(forwarder ? { forwarder: forwarder.url } : {}),
       },
+      parts: {
+        redis,
+        upstash: upstashPart,
+        mongo,
+        bridge: { kill: () => bridge.stop(), restart: () => bridge.start() },
+      },
       stop: parts.stopAll,
     };
   } catch (error) {
     await parts.stopAll();
     throw error;
   }
+}
+
+/**
+ * The Upstash-compatible server, in this process, stopped and started again on its first port.
+ * `running` is the first server's handle (its URL and request counts) until the first kill.
+ */
+function restartableUpstash(
+  first: UpstashRestHandle,
+  start: (opts: { port: number }) => Promise<UpstashRestHandle>,
+): Killable & { stop(): Promise<void> } {
+  let running: UpstashRestHandle | undefined = first;
+  const kill = async () => {
+    const stopping = running;
+    running = undefined;
+    await stopping?.stop();
+  };
+  return {
+    kill,
+    restart: async () => {
+      running ??= await start({ port: first.port });
+    },
+    stop: kill,
+  };
 }

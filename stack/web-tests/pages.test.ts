@@ -10,6 +10,15 @@ const ctx = inject("edgeTestContext");
 const ROOT = join(import.meta.dirname, "..", "..");
 const AXE = readFileSync(join(ROOT, "node_modules", "axe-core", "axe.min.js"), "utf8");
 const SESSION_KEY = "tron-auth:session";
+const TRONLINK = '[data-wallet="tronlink"]';
+const chunkRequests = (page: Page): string[] => {
+  const seen: string[] = [];
+  page.on("request", (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith("/assets/chunks/")) seen.push(path);
+  });
+  return seen;
+};
 
 let browser: Browser;
 const contexts: BrowserContext[] = [];
@@ -34,9 +43,9 @@ async function open(wallet?: TestWallet): Promise<{ context: BrowserContext; pag
   return { context, page, signed };
 }
 
-/** The whole flow as a person does it: connect, read the message, sign, land on the account page. */
+/** The whole flow as a person does it: choose TronLink, read the message, sign, land on the account page. */
 async function signIn(page: Page, wallet: Wallet): Promise<string> {
-  await page.click("#connect");
+  await page.click(TRONLINK);
   await page.locator("#review").waitFor({ state: "visible" });
   const shown = await page.locator("#message").textContent();
   expect(shown).toContain(wallet.address);
@@ -82,6 +91,107 @@ async function secondTab(context: BrowserContext, wallet: { address: string }): 
   return tab;
 }
 
+/**
+ * Calls the edge from inside the page as the page's client does: the stored access token with a
+ * DPoP proof signed by the session's key, taken from IndexedDB where the client keeps it
+ * (non-extractable: usable by the page, never readable). `proof: false` sends the token alone.
+ */
+function callFromPage(
+  page: Page,
+  path: string,
+  init: { method?: string; body?: unknown; scheme?: "DPoP" | "Bearer"; proof?: boolean } = {},
+): Promise<[number, string | undefined]> {
+  return page.evaluate(
+    async ([key, path, init]) => {
+      type Key = { alg: string; privateKey: CryptoKey; publicJwk: JsonWebKey };
+      const {
+        method = "GET",
+        body,
+        scheme = "DPoP",
+        proof = true,
+      } = init as {
+        method?: string;
+        body?: unknown;
+        scheme?: string;
+        proof?: boolean;
+      };
+      const session = JSON.parse(localStorage.getItem(key as string) ?? "{}");
+      const token: string = session.pair.accessToken;
+      const b64 = (bytes: ArrayBuffer | Uint8Array) =>
+        btoa(String.fromCharCode(...new Uint8Array(bytes)))
+          .replace(/\+/g, "-")
+          .replace(/\//g, "_")
+          .replace(/=+$/, "");
+      const text = (value: unknown) => b64(new TextEncoder().encode(JSON.stringify(value)));
+      const dpopKey = await new Promise<Key>((resolve, reject) => {
+        const open = indexedDB.open("tron-auth:dpop");
+        open.onsuccess = () => {
+          const get = open.result.transaction("keys").objectStore("keys").get(session.jkt);
+          get.onsuccess = () => resolve(get.result as Key);
+          get.onerror = () => reject(get.error);
+        };
+        open.onerror = () => reject(open.error);
+      });
+      const url = new URL(path as string, location.href);
+      const claims = {
+        jti: crypto.randomUUID(),
+        htm: method,
+        htu: `${url.origin}${url.pathname}`,
+        iat: Math.floor(Date.now() / 1000),
+        ath: b64(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token))),
+      };
+      const input = `${text({ typ: "dpop+jwt", alg: dpopKey.alg, jwk: dpopKey.publicJwk })}.${text(claims)}`;
+      const algorithm = dpopKey.alg === "EdDSA" ? { name: "Ed25519" } : { name: "ECDSA", hash: "SHA-256" };
+      const signature = await crypto.subtle.sign(
+        algorithm,
+        dpopKey.privateKey,
+        new TextEncoder().encode(input),
+      );
+      const headers: Record<string, string> = {
+        authorization: `${scheme} ${token}`,
+        "content-type": "application/json",
+        "idempotency-key": crypto.randomUUID(),
+        ...(proof ? { DPoP: `${input}.${b64(signature)}` } : {}),
+      };
+      const res = await fetch(path as string, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return [res.status, res.ok ? undefined : (await res.json()).code] as [number, string | undefined];
+    },
+    [SESSION_KEY, path, init] as const,
+  );
+}
+
+/** Asks the wallet API to sign, from the page with its own token and key. */
+const signFromPage = (page: Page, message: string) =>
+  callFromPage(page, "/v1/wallet/sign-message", { method: "POST", body: { message } });
+
+/** A new user's page and the SUPER_ADMIN's, both signed in. */
+async function userAndAdmin(): Promise<{ user: Wallet; userPage: Page; admin: Page }> {
+  const user = newWallet();
+  const { page: userPage } = await open(user);
+  await signIn(userPage, user);
+  const { page: admin } = await open(ctx.superAdmin);
+  await signIn(admin, ctx.superAdmin);
+  return { user, userPage, admin };
+}
+
+/** Finds the user in the admin's console. */
+async function findInConsole(admin: Page, address: string): Promise<void> {
+  await admin.fill("#find-address", address);
+  await admin.click("#admin button[type=submit]");
+  await admin.locator(`[data-user="${address}"]`).waitFor();
+}
+
+/** Gives the user found in the console `role`. */
+async function giveRole(admin: Page, role: string): Promise<void> {
+  await admin.selectOption("#role-select", role);
+  await admin.click("#set-role");
+  await expect.poll(() => admin.locator("#admin .status").textContent()).toMatch(new RegExp(`: ${role}$`));
+}
+
 describe("sign-in page", () => {
   it("signs in with the wallet, shows the exact message first, and lands on the account page", async () => {
     const wallet = newWallet();
@@ -98,9 +208,49 @@ describe("sign-in page", () => {
     expect(await axeViolations(page)).toEqual([]);
   });
 
+  it("offers the wallets that need no service, loads only the chosen one's adapter, and no WalletConnect without a project id", async () => {
+    const { page } = await open();
+    await page.locator('[data-wallet="ledger"]').waitFor();
+    const config = await page.evaluate(async () => (await fetch("/v1/pages/config")).json());
+    expect(config).toEqual({ chainId: "tron:3448148188", walletConnect: null });
+    const csp = (await fetch(`${ctx.edgeUrl}/`)).headers.get("content-security-policy") ?? "";
+    expect(csp).not.toContain("walletconnect");
+    expect(
+      await page.locator("[data-wallet]").evaluateAll((bs) => bs.map((b) => b.getAttribute("data-wallet"))),
+    ).toEqual([
+      "tronlink",
+      "tokenpocket",
+      "bitget",
+      "okx",
+      "imtoken",
+      "trust",
+      "gate",
+      "foxwallet",
+      "bybit",
+      "ledger",
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the config arrived: still no WalletConnect
+    expect(await page.locator('[data-wallet="walletconnect"]').count()).toBe(0);
+    const chunks = ctx.walletChunks;
+    const entries = Object.values(chunks).map((w) => w.chunk);
+    // Before a choice, no adapter has been fetched.
+    const seen = chunkRequests(page);
+    expect(entries.filter((c) => seen.includes(c))).toEqual([]);
+    await page.click('[data-wallet="tokenpocket"]');
+    await expect
+      .poll(() => statusOf(page), { timeout: 10_000 })
+      .toMatch(/TokenPocket is not in this browser/);
+    const chosen = chunks["tronwallet-adapter-tokenpocket"];
+    expect(seen).toContain(chosen?.chunk);
+    // Every other adapter's chunk stayed on the server, unless the chosen one is built on it.
+    const others = entries.filter((c) => c !== chosen?.chunk && !chosen?.closure.includes(c));
+    expect(others.filter((c) => seen.includes(c))).toEqual([]);
+    expect(others).toContain(chunks["tronwallet-adapter-ledger"]?.chunk);
+  });
+
   it("says so when the person declines in the wallet, and nothing is signed in", async () => {
     const { page } = await open({ ...newWallet(), mode: "reject" });
-    await page.click("#connect");
+    await page.click(TRONLINK);
     await page.locator("#review").waitFor({ state: "visible" });
     await page.click("#sign");
     await expect.poll(() => statusOf(page)).toMatch(/declined in your wallet/);
@@ -110,26 +260,59 @@ describe("sign-in page", () => {
 
   it("tells a person without a wallet to install one", async () => {
     const { page } = await open();
-    await page.click("#connect");
+    await page.click(TRONLINK);
     await expect.poll(() => statusOf(page), { timeout: 10_000 }).toMatch(/No TRON wallet found/);
     expect(await axeViolations(page)).toEqual([]);
   });
 
   it("tells a person whose wallet is locked to unlock it", async () => {
     const { page } = await open({ ...newWallet(), mode: "locked" });
-    await page.click("#connect");
+    await page.click(TRONLINK);
     await expect.poll(() => statusOf(page)).toMatch(/wallet is locked/);
   });
 
   it("refuses a wallet on another network before anything is signed", async () => {
     const { page } = await open({ ...newWallet(), chainHex: "0x2b6653dc" });
-    await page.click("#connect");
+    await page.click(TRONLINK);
     await expect.poll(() => statusOf(page)).toMatch(/another TRON network/);
     expect(await page.locator("#review").isVisible()).toBe(false);
   });
 });
 
 describe("account page", () => {
+  it("holds a DPoP-bound session by default: the stored token alone is refused, the key cannot be read", async () => {
+    const wallet = newWallet();
+    const { page } = await open(wallet);
+    await signIn(page, wallet);
+    const session = await page.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? "{}"), SESSION_KEY);
+    expect(session.pair.tokenType).toBe("DPoP");
+    expect(session.jkt).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // What a thief who copied localStorage holds: the token, without the key.
+    expect(await callFromPage(page, "/v1/me", { scheme: "Bearer", proof: false })).toEqual([
+      401,
+      "invalid_token",
+    ]);
+    expect(await callFromPage(page, "/v1/me", { proof: false })).toEqual([401, "invalid_dpop_proof"]);
+    // With the session's key (as the page's client signs): accepted.
+    expect(await callFromPage(page, "/v1/me")).toEqual([200, undefined]);
+    const exported = await page.evaluate(
+      (jkt) =>
+        new Promise<string>((resolve) => {
+          const open = indexedDB.open("tron-auth:dpop");
+          open.onsuccess = () => {
+            const get = open.result.transaction("keys").objectStore("keys").get(jkt);
+            get.onsuccess = () =>
+              crypto.subtle.exportKey("jwk", get.result.privateKey).then(
+                () => resolve("exported"),
+                (e: Error) => resolve(e.name),
+              );
+          };
+        }),
+      session.jkt,
+    );
+    expect(exported).toBe("InvalidAccessError");
+  });
+
   it("refreshes an expired token without the person noticing", async () => {
     const wallet = newWallet();
     const { page } = await open(wallet);
@@ -206,28 +389,80 @@ describe("admin console", () => {
   });
 
   it("lets the SUPER_ADMIN change a user's role, which that user's open page shows on its next request", async () => {
-    const user = newWallet();
-    const { page: userPage } = await open(user);
-    await signIn(userPage, user);
-    const { page: admin } = await open(ctx.superAdmin);
-    await signIn(admin, ctx.superAdmin);
+    const { user, userPage, admin } = await userAndAdmin();
     await admin.locator("#admin").waitFor({ state: "visible" });
-    await admin.fill("#find-address", user.address);
-    await admin.click("#admin button[type=submit]");
-    await admin.locator(`[data-user="${user.address}"]`).waitFor();
+    await findInConsole(admin, user.address);
     // The grant rules decide what the console offers: never SUPER_ADMIN (it comes from config only).
     expect(await admin.locator("#role-select option").allTextContents()).toEqual([
       "USER",
       "NODE_OPERATOR",
       "ADMIN",
     ]);
-    await admin.selectOption("#role-select", "NODE_OPERATOR");
-    await admin.click("#set-role");
-    await expect.poll(() => admin.locator("#admin .status").textContent()).toMatch(/NODE_OPERATOR/);
-    await screenshots(admin, "admin");
-    expect(await axeViolations(admin)).toEqual([]);
+    await giveRole(admin, "NODE_OPERATOR");
     await userPage.click("#reload");
     await expect.poll(() => userPage.locator("#roles").textContent()).toBe("NODE_OPERATOR");
+  });
+
+  it("shows the audit log with filters and paging, and the wallet with its policy and recent signatures", async () => {
+    const { user, admin } = await userAndAdmin();
+    // Signatures, so the wallet view has one to show and the audit log more than a page of this
+    // admin's events (each signature is a request and an approval, recorded at the bridge).
+    for (let i = 0; i < 13; i++)
+      expect(await signFromPage(admin, `console screenshot ${i}`)).toEqual([200, undefined]);
+    await admin.locator("#audit").waitFor({ state: "visible" });
+    // By user (an address) and type: the user's one sign-in.
+    await admin.fill("#audit-user", user.address);
+    await admin.selectOption("#audit-type", "login_success");
+    await admin.click("#audit-search");
+    await expect.poll(() => admin.locator("#audit-table tbody tr").count()).toBe(1);
+    expect(await admin.locator("#audit-table tbody tr td").nth(1).textContent()).toBe("login_success");
+    // A time range that ended before anything happened finds nothing, and says so.
+    await admin.fill("#audit-to", "2020-01-01T00:00");
+    await admin.click("#audit-search");
+    await admin.locator("#audit-empty").waitFor({ state: "visible" });
+    expect(await admin.locator("#audit-table tbody tr").count()).toBe(0);
+    // Paging: this admin's events, 25 a page; "Older events" appends the next page.
+    await admin.fill("#audit-user", ctx.superAdmin.address);
+    await admin.fill("#audit-to", "");
+    await admin.selectOption("#audit-type", "");
+    await admin.click("#audit-search");
+    await expect.poll(() => admin.locator("#audit-table tbody tr").count()).toBe(25);
+    await admin.locator("#audit-more").waitFor({ state: "visible" });
+    const firstPage = await admin
+      .locator("#audit-table tbody tr")
+      .evaluateAll((rs) => rs.map((r) => r.getAttribute("data-event")));
+    await admin.click("#audit-more");
+    await expect.poll(() => admin.locator("#audit-table tbody tr").count()).toBeGreaterThan(25);
+    const both = await admin
+      .locator("#audit-table tbody tr")
+      .evaluateAll((rs) => rs.map((r) => r.getAttribute("data-event")));
+    expect(both.slice(0, 25)).toEqual(firstPage);
+    expect(new Set(both).size).toBe(both.length);
+    // The wallet: the device, its policy, and the signature just made, decoded.
+    await expect.poll(() => admin.locator("#wallet-status").textContent()).toMatch(/software-ledger: ready/);
+    expect(await admin.locator("#wallet-policy").textContent()).toMatch(/TransferContract/);
+    await admin.click("#wallet-refresh");
+    await expect
+      .poll(() => admin.locator("#wallet-signatures").textContent())
+      .toMatch(/sign message: console screenshot 12/);
+    // The screenshot with a short audit page: the user's sign-in.
+    await admin.fill("#audit-user", user.address);
+    await admin.selectOption("#audit-type", "login_success");
+    await admin.click("#audit-search");
+    await expect.poll(() => admin.locator("#audit-table tbody tr").count()).toBe(1);
+    await screenshots(admin, "admin");
+    expect(await axeViolations(admin)).toEqual([]);
+  });
+
+  it("shows an ADMIN the audit log and the wallet, but no lockdown switch", async () => {
+    const { user: wallet, userPage: page, admin: sa } = await userAndAdmin();
+    await findInConsole(sa, wallet.address);
+    await giveRole(sa, "ADMIN");
+    await page.click("#reload");
+    await page.locator("#admin").waitFor({ state: "visible" });
+    await page.locator("#audit").waitFor({ state: "visible" });
+    await page.locator("#wallet").waitFor({ state: "visible" });
+    expect(await page.locator("#lockdown-engage").count()).toBe(0);
   });
 
   it("engages a lockdown after a confirmation, shows the banner, and signing stops until it is lifted", async () => {
@@ -245,19 +480,7 @@ describe("admin console", () => {
     admin.once("dialog", (d) => void d.accept());
     await admin.click("#lockdown-engage");
     await admin.locator("#lockdown-banner").waitFor({ state: "visible" });
-    const signing = await admin.evaluate(async (key) => {
-      const token = JSON.parse(localStorage.getItem(key) ?? "{}").pair.accessToken;
-      const res = await fetch("/v1/wallet/sign-message", {
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${token}`,
-          "content-type": "application/json",
-          "idempotency-key": crypto.randomUUID(),
-        },
-        body: JSON.stringify({ message: "during lockdown" }),
-      });
-      return [res.status, (await res.json()).code];
-    }, SESSION_KEY);
+    const signing = await signFromPage(admin, "during lockdown");
     expect(signing).toEqual([423, "signing_frozen"]);
     await admin.click("#lockdown-lift");
     await admin.locator("#lockdown-banner").waitFor({ state: "hidden" });

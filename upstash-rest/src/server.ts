@@ -52,7 +52,10 @@ export async function startUpstashRest(opts: {
     port,
     stats,
     stop: async () => {
-      await new Promise<void>((r) => server.close(() => r()));
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      // Keep-alive connections too (the worker's, the bridge's): stopped means nobody is served.
+      if ("closeAllConnections" in server) server.closeAllConnections();
+      await closed;
       await redis.quit().catch(() => undefined);
     },
   };

@@ -25,7 +25,7 @@ function renderSessions(sessions: SessionInfo[]): void {
       el("td", s.ip),
       el("td", when),
     );
-    const cell = el("td");
+    const cell = el("td", "", { class: "action" });
     if (!s.current) {
       const revoke = el("button", "Revoke", { type: "button", "data-session": s.id });
       revoke.addEventListener("click", () => revokeSession(s.id));

@@ -31,7 +31,9 @@ export function explainProblem(error: unknown): Explanation {
       };
     case "nonce_invalid":
     case "siwt_expired":
-      return { text: "The sign-in request expired. Press Sign in to get a new one." };
+      return {
+        text: "The sign-in message expired before it was signed. Press Get a new message to sign a fresh one.",
+      };
     case "login_failed":
       return {
         text: "The signature was not accepted. Check that the wallet's account is the one shown, then try again.",

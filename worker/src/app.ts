@@ -11,6 +11,7 @@ import { rateLimitHeaders } from "./limits/headers.ts";
 import { registerLockdownRoutes } from "./lockdown/routes.ts";
 import { registerOpenApiRoute } from "./openapi/routes.ts";
 import { pagesOrNotFound } from "./pages/assets.ts";
+import { registerPageConfigRoute } from "./pages/config-route.ts";
 import type { AppEnv } from "./platform/env.ts";
 import { registerSessionRoutes } from "./sessions/routes.ts";
 import { registerSignInRoutes } from "./signin/routes.ts";
@@ -32,6 +33,7 @@ export function createApp(): Hono<AppEnv> {
   registerAdminRoutes(define);
   registerLockdownRoutes(define);
   registerWalletRoutes(define);
+  registerPageConfigRoute(define);
   registerOpenApiRoute(define, app);
   app.notFound(pagesOrNotFound(routeSpecsOf(app)));
   app.onError(renderError);

@@ -1,5 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { actorWithRole, call, login, newWallet, superAdmin, type TokenPair } from "./support/edge.ts";
+import {
+  actorWithRole,
+  call,
+  challenge,
+  login,
+  newWallet,
+  sign,
+  superAdmin,
+  type TokenPair,
+} from "./support/edge.ts";
 
 type User = { id: string; address: string; roles: string[]; status: string };
 let sa: TokenPair;
@@ -98,7 +107,13 @@ describe("admin API", () => {
         401,
       );
     }
-    await expect(login(wallet)).rejects.toThrow(/401/);
+    // Told to the key's holder only: the bridge checked the signature first.
+    await expect(login(wallet)).rejects.toThrow(/423/);
+    const { message } = await challenge(wallet.address);
+    const refused = await call("/v1/auth/login", {
+      body: { message, signature: await sign(message, await newWallet()) },
+    });
+    expect([refused.status, refused.body.code]).toEqual([401, "login_failed"]);
     const unlock = await call<{ user: User }>(`/v1/admin/users/${a.user.id}/unlock`, {
       method: "POST",
       token: sa.accessToken,

@@ -49,7 +49,7 @@ describe("GET /openapi.json", () => {
     expect(doc.paths["/v1/wallet/operations/{id}"]?.get?.["x-permission"]).toBe("wallet:sign");
     expect(doc.paths["/v1/wallet/sign-message"]?.post?.security).toEqual([{ dpop: [] }]);
     const dpop = doc.paths["/v1/wallet/sign-message"]?.post?.parameters?.find((p) => p.name === "DPoP");
-    expect(dpop).toMatchObject({ in: "header", required: true });
+    expect(dpop).toMatchObject({ in: "header", required: false });
     for (const spec of routeSpecsOf(createApp())) {
       const op = doc.paths[openApiPath(spec.path).path]?.[spec.method];
       if (spec.access.kind === "public") expect(op?.security).toEqual([]);
@@ -84,7 +84,16 @@ describe("GET /openapi.json", () => {
     const codes = (r: Response | undefined) =>
       r?.content?.["application/problem+json"]?.schema.properties.code.enum;
     const me = doc.paths["/v1/me"]?.get?.responses;
-    expect(codes(me?.["401"])).toEqual(["invalid_token", "session_revoked", "token_expired", "unauthorized"]);
+    expect(codes(me?.["401"])).toEqual([
+      "dpop_required",
+      "invalid_dpop_proof",
+      "invalid_token",
+      "session_revoked",
+      "token_expired",
+      "unauthorized",
+      "use_dpop_nonce",
+    ]);
+    expect(me?.["200"]?.headers?.["DPoP-Nonce"]?.required).toBe(false);
     expect(me?.["401"]?.headers?.["WWW-Authenticate"]?.required).toBe(true);
     expect(me?.["429"]?.headers?.["Retry-After"]?.required).toBe(true);
     expect(me?.["200"]?.headers?.["RateLimit-Remaining"]?.required).toBe(false);

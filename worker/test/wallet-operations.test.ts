@@ -1,17 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { actorWithRole, call, ctx, type TokenPair } from "./support/edge.ts";
+import { transfer } from "./support/transfers.ts";
 
 type Operation = { id: string; kind: string; status: string; result?: { txID: string; signature: string } };
 
 const control = (path: string) => fetch(`${ctx.bridgeControlUrl}${path}`, { method: "POST" });
 const exchangeCount = async () =>
   (await (await fetch(`${ctx.bridgeControlUrl}/device`)).json<{ exchangeCount: number }>()).exchangeCount;
-const transfer = async (amountSun: number) =>
-  (
-    await (
-      await fetch(`${ctx.walletUrl}/build/transfer`, { method: "POST", body: JSON.stringify({ amountSun }) })
-    ).json<{ rawDataHex: string }>()
-  ).rawDataHex;
 
 let admin: TokenPair;
 let other: TokenPair;

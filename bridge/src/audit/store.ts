@@ -21,6 +21,8 @@ type AuditDoc = Omit<AuditEvent, "id" | "details"> & { _id: string; details: Jso
 export type AuditQuery = {
   type?: string;
   userId?: string;
+  /** Events whose actor has this address, or (when it has signed in) whose actor or target is its user. */
+  address?: { address: string; userId?: string };
   from?: Date;
   to?: Date;
   cursor?: string;
@@ -66,6 +68,7 @@ export class AuditStore {
       { key: { type: 1, at: -1, _id: -1 } },
       { key: { "actor.id": 1, at: -1, _id: -1 } },
       { key: { "target.id": 1, at: -1, _id: -1 } },
+      { key: { "actor.address": 1, at: -1, _id: -1 } },
     ]);
   }
 
@@ -90,7 +93,14 @@ export class AuditStore {
   async query(q: AuditQuery): Promise<AuditPage> {
     const filter: Filter<AuditDoc> = {};
     if (q.type) filter.type = q.type;
-    if (q.userId) filter.$or = [{ "actor.id": q.userId }, { "target.id": q.userId }];
+    const who: Filter<AuditDoc>[] = [];
+    if (q.userId) who.push({ $or: [{ "actor.id": q.userId }, { "target.id": q.userId }] });
+    if (q.address) {
+      const { address, userId } = q.address;
+      const byId = userId ? [{ "actor.id": userId }, { "target.id": userId }] : [];
+      who.push({ $or: [{ "actor.address": address }, ...byId] });
+    }
+    if (who.length > 0) filter.$and = who;
     const at: { $gte?: Date; $lte?: Date } = {};
     if (q.from) at.$gte = q.from;
     if (q.to) at.$lte = q.to;

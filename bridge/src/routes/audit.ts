@@ -1,24 +1,14 @@
+import { auditQuerySchema } from "@tron-auth/shared/protocol";
 import { Hono } from "hono";
-import { z } from "zod";
-import type { AuditStore } from "../audit/store.ts";
-import { pageLimitSchema } from "../db/cursor.ts";
+import type { AuditQuery, AuditStore } from "../audit/store.ts";
 import { parseWith } from "../http/body.ts";
 import { requirePermission } from "../http/permission.ts";
 import type { BridgeEnv } from "../http/types.ts";
+import type { UserStore } from "../users/store.ts";
 
-const auditQuerySchema = z.object({
-  type: z
-    .string()
-    .regex(/^[a-z][a-z0-9_.]{1,63}$/)
-    .optional(),
-  userId: z.string().max(64).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-  cursor: z.string().max(512).optional(),
-  limit: pageLimitSchema,
-});
+const DEFAULT_PAGE = 50;
 
-export function auditRoutes(audit: AuditStore) {
+export function auditRoutes(audit: AuditStore, users: Pick<UserStore, "findByAddress">) {
   return (
     new Hono<BridgeEnv>()
       // Reads every stored event once; tampering found is a 200 with `ok: false`, not an error.
@@ -27,15 +17,20 @@ export function auditRoutes(audit: AuditStore) {
       )
       .get("/internal/v1/audit", requirePermission("audit:read"), async (c) => {
         const q = parseWith(auditQuerySchema, c.req.query());
-        const page = await audit.query({
-          limit: q.limit,
+        const query: AuditQuery = {
+          limit: q.limit ?? DEFAULT_PAGE,
           ...(q.type ? { type: q.type } : {}),
           ...(q.userId ? { userId: q.userId } : {}),
           ...(q.from ? { from: new Date(q.from) } : {}),
           ...(q.to ? { to: new Date(q.to) } : {}),
           ...(q.cursor ? { cursor: q.cursor } : {}),
-        });
-        return c.json(page);
+        };
+        if (q.address) {
+          // Events name a user by id once they have one, and by address before (failed sign-ins).
+          const user = await users.findByAddress(q.address);
+          query.address = { address: q.address, ...(user ? { userId: user.id } : {}) };
+        }
+        return c.json(await audit.query(query));
       })
   );
 }

@@ -4,9 +4,10 @@ import {
   signTransactionCallSchema,
   WALLET_OPERATION_ID_PATTERN,
   type WalletOperation,
+  walletSignaturesQuerySchema,
 } from "@tron-auth/shared/protocol";
 import { type Context, Hono } from "hono";
-import { jsonBody } from "../http/body.ts";
+import { jsonBody, parseWith } from "../http/body.ts";
 import { requirePermission } from "../http/permission.ts";
 import { problemResponse } from "../http/problem-response.ts";
 import type { BridgeEnv } from "../http/types.ts";
@@ -25,7 +26,12 @@ function operationReply(c: Context<BridgeEnv>, op: WalletOperation): Response {
   return c.json(op, op.status === "pending" ? 202 : 200);
 }
 
-/** The wallet at the bridge: status for wallet:read, signing for wallet:sign (checked again inside). */
+const RECENT_SIGNATURES = 20;
+
+/**
+ * The wallet at the bridge: status and policy for wallet:read, signing for wallet:sign (checked
+ * again inside), and every user's recent signatures for audit:read (who signed what is audit data).
+ */
 export function walletRoutes(wallet: { service: WalletService; operations: WalletOperations } | undefined) {
   const needWallet = () => {
     if (!wallet) throw new AppError("wallet_unavailable", "This bridge has no wallet device configured.");
@@ -41,6 +47,13 @@ export function walletRoutes(wallet: { service: WalletService; operations: Walle
           : { status: "disabled", driver: "none", appVersion: null, address: null, pending: 0 },
       ),
     )
+    .get("/internal/v1/wallet/policy", requirePermission("wallet:read"), (c) =>
+      c.json(needWallet().service.policy()),
+    )
+    .get("/internal/v1/wallet/signatures", requirePermission("audit:read"), async (c) => {
+      const { limit } = parseWith(walletSignaturesQuerySchema, c.req.query());
+      return c.json({ signatures: await needWallet().operations.recent(limit ?? RECENT_SIGNATURES) });
+    })
     .post("/internal/v1/wallet/sign-transaction", requirePermission("wallet:sign"), async (c) => {
       const { idempotencyKey, ...call } = jsonBody(c, signTransactionCallSchema);
       return submit(c, idempotencyKey, { kind: "transaction", ...call });

@@ -156,7 +156,7 @@ export async function startBridge(config: BridgeConfig, log: Logger): Promise<Ru
           now,
         }),
         userRoutes(users, new UserAdmin(users, audit, now), now),
-        auditRoutes(audit),
+        auditRoutes(audit, users),
         walletRoutes(wallet),
       ],
     });

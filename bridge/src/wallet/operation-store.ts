@@ -8,7 +8,7 @@ import { ensureIndexes, isDuplicateKeyError } from "../db/mongo.ts";
 type Kind = WalletOperation["kind"];
 type Result = NonNullable<WalletOperation["result"]>;
 
-type OperationDoc = {
+export type OperationDoc = {
   _id: string;
   /** SHA-256 of user id and Idempotency-Key: one operation per pair (unique index). */
   dedupe: string;
@@ -41,6 +41,7 @@ export function toOperation(doc: OperationDoc): WalletOperation {
 const OPERATION_INDEXES: IndexDescription[] = [
   { key: { dedupe: 1 }, unique: true, name: "dedupe_unique" },
   { key: { createdAt: 1 } },
+  { key: { createdAt: -1, _id: -1 } },
 ];
 
 /**
@@ -101,6 +102,11 @@ export class OperationStore {
   /** The caller's own operation; another user's reads as absent. */
   async get(id: string, userId: string): Promise<OperationDoc | null> {
     return this.#ops.findOne({ _id: id, userId });
+  }
+
+  /** The newest operations of every user, for the console. */
+  recent(limit: number): Promise<OperationDoc[]> {
+    return this.#ops.find({}).sort({ createdAt: -1, _id: -1 }).limit(limit).toArray();
   }
 
   /** At start: what was pending died with the previous process; say so instead of pending forever. */

@@ -3,6 +3,7 @@ import {
   normalizeDerivationPath,
   WALLET_SIGN_WAIT_MS,
   type WalletOperation,
+  type WalletSignature,
 } from "@tron-auth/shared/protocol";
 import type { Logger } from "pino";
 import { type OperationStore, toOperation } from "./operation-store.ts";
@@ -80,6 +81,11 @@ export class WalletOperations {
     const doc = await this.#d.store.get(id, userId);
     if (!doc) throw new AppError("not_found", "No such operation.");
     return toOperation(doc);
+  }
+
+  /** Every user's newest operations, described for the console. */
+  async recent(limit: number): Promise<WalletSignature[]> {
+    return (await this.#d.store.recent(limit)).map((doc) => this.#d.wallet.describe(doc));
   }
 
   /** For shutdown and tests: every operation this process started has ended. */

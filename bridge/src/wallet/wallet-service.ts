@@ -1,6 +1,11 @@
 import { can, type Role } from "@tron-auth/shared/auth";
 import { AppError } from "@tron-auth/shared/problems";
-import type { SignedMessage, SignedTransaction } from "@tron-auth/shared/protocol";
+import type {
+  SignedMessage,
+  SignedTransaction,
+  WalletPolicy,
+  WalletSignature,
+} from "@tron-auth/shared/protocol";
 import type { AuditStore } from "../audit/store.ts";
 import { newId } from "../db/ids.ts";
 import { verifyTronMessageSignature } from "../tron/signature.ts";
@@ -11,7 +16,9 @@ import { allowedPath } from "./derivation-paths.ts";
 import type { DeviceSession } from "./device.ts";
 import type { DeviceManager, WalletInfo } from "./device-manager.ts";
 import { type MessagePolicy, messageToSign } from "./message-policy.ts";
+import type { OperationDoc } from "./operation-store.ts";
 import { checkOwner, checkTransaction, type SigningPolicy } from "./policy.ts";
+import { describeOperation, policyView } from "./signature-listing.ts";
 import type { SpendLedger } from "./spend-ledger.ts";
 import { decodeTransaction } from "./transaction-decoder.ts";
 import { summarizeTransaction } from "./transaction-summary.ts";
@@ -72,6 +79,16 @@ export class WalletService {
 
   info(): WalletInfo {
     return this.#d.device.info();
+  }
+
+  policy(): WalletPolicy {
+    const { policy, device, allowedPaths } = this.#d;
+    return policyView(policy, { defaultPath: device.defaultPath, allowedPaths });
+  }
+
+  /** A stored operation for the console, decoded with this policy's token list. */
+  describe(doc: OperationDoc): WalletSignature {
+    return describeOperation(doc, this.#d.policy.tokens);
   }
 
   async signTransaction(

@@ -7,8 +7,6 @@ import { USER_ID_PATTERN } from "./bridge-api.ts";
  * refuses the same requests and the OpenAPI document states them (README "Reliability / contract").
  */
 
-const text = (max: number) => z.string().check(z.maxLength(max));
-
 export const userIdSchema = z.string().check(z.regex(USER_ID_PATTERN, "a user id (usr_ and 32 hex digits)"));
 /** The path of a route about one user. */
 export const userPathParams = z.object({ id: userIdSchema });
@@ -31,18 +29,6 @@ export const usersQuery = z.strictObject({
   role: z.optional(roleSchema),
   cursor: z.optional(pageCursorSchema),
   limit: pageLimit,
-});
-export const auditQuery = z.strictObject({
-  type: z.optional(z.string().check(z.regex(AUDIT_TYPE_PATTERN))),
-  userId: z.optional(text(64)),
-  from: z.optional(z.iso.datetime({ offset: true })),
-  to: z.optional(z.iso.datetime({ offset: true })),
-  cursor: z.optional(pageCursorSchema),
-  limit: pageLimit,
-});
-export const auditPage = z.object({
-  events: z.array(z.record(z.string(), z.unknown())),
-  nextCursor: z.nullable(z.string()),
 });
 export const rolesBody = z.strictObject({ roles: z.array(roleSchema).check(z.minLength(1), z.maxLength(4)) });
 export const lockBody = z.strictObject({

@@ -1,6 +1,7 @@
 export * from "./admin-api.ts";
 export * from "./audit-chain.ts";
 export * from "./audit-event.ts";
+export * from "./audit-query.ts";
 export * from "./bridge-api.ts";
 export * from "./internal-assertion.ts";
 export * from "./lockdown.ts";

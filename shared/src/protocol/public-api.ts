@@ -55,3 +55,12 @@ export type TokenPair = z.infer<typeof tokenPairSchema>;
 export type SessionList = z.infer<typeof sessionsResponse>;
 export type SessionInfo = SessionList["sessions"][number];
 export type Me = z.infer<typeof meResponse>;
+
+/** What the pages learn from the worker at load (GET /v1/pages/config): deployment settings only. */
+export const pageConfigSchema = z.object({
+  /** The chain sign-in happens on (CAIP-2), for wallets that must be told before they connect. */
+  chainId: z.nullable(z.string()),
+  /** null: WalletConnect is not configured and the sign-in page does not offer it. */
+  walletConnect: z.nullable(z.object({ projectId: z.string().check(z.regex(/^[0-9a-f]{32}$/)) })),
+});
+export type PageConfig = z.infer<typeof pageConfigSchema>;

@@ -92,3 +92,63 @@ export const walletOperationSchema = z.object({
   problem: z.optional(problemSchema),
 });
 export type WalletOperation = z.infer<typeof walletOperationSchema>;
+
+/** Whole base units as a decimal string: caps may exceed what a JSON number holds exactly. */
+const baseUnitsText = z.string().check(z.regex(/^[0-9]{1,78}$/));
+
+/** What the signing policy allows, as the console shows it (GET /v1/wallet/policy). */
+export const walletPolicySchema = z.object({
+  defaultPath: z.string(),
+  /** Paths besides the default that a request may name. */
+  allowedPaths: z.array(z.string()),
+  allowedTypes: z.array(z.string()),
+  /** Contracts called without decoding (only the TRX they carry is capped). */
+  allowedContracts: z.array(z.string()),
+  maxPerTransactionSun: baseUnitsText,
+  maxPer24hSun: baseUnitsText,
+  tokens: z.array(
+    z.object({
+      symbol: z.string(),
+      address: z.string(),
+      decimals: z.int(),
+      methods: z.array(z.string()),
+      otherSelectors: z.array(z.string()),
+      maxPerTransaction: baseUnitsText,
+      maxPer24h: baseUnitsText,
+    }),
+  ),
+});
+export type WalletPolicy = z.infer<typeof walletPolicySchema>;
+
+/**
+ * A recent signing operation for the console (GET /v1/wallet/signatures): who asked, its outcome
+ * and, for a signature made, what was signed, decoded (the transaction's action and amounts, or
+ * the message's text). The signature itself is not listed: the requester already has it.
+ */
+export const walletSignatureSchema = z.object({
+  id: z.string().check(z.regex(WALLET_OPERATION_ID_PATTERN)),
+  kind: z.enum(["transaction", "message"]),
+  status: z.enum(["pending", "succeeded", "failed"]),
+  userId: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  txID: z.optional(z.string()),
+  summary: z.optional(
+    z.object({
+      type: z.string(),
+      /** One line a person reads, e.g. "send 1.5 TRX to T…". */
+      text: z.string(),
+      action: z.optional(z.string()),
+    }),
+  ),
+  /** Why a failed operation failed (its problem code). */
+  problemCode: z.optional(z.string()),
+});
+export type WalletSignature = z.infer<typeof walletSignatureSchema>;
+
+/** Operations are kept WALLET_OPERATION_TTL_MS, so "recent" is at most the last day. */
+export const WALLET_SIGNATURES_MAX = 100;
+export const walletSignaturesQuerySchema = z.strictObject({
+  limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(WALLET_SIGNATURES_MAX))),
+});
+export const walletSignaturesSchema = z.object({ signatures: z.array(walletSignatureSchema) });

@@ -33,4 +33,14 @@ export function encodeTronAddress(body20: Uint8Array): string {
   return b58check.encode(bytes);
 }
 
-export const tronAddressSchema = z.string().check(z.refine(isTronAddress, "not a valid TRON address"));
+/**
+ * A mainnet-style TRON address: the pattern is what a schema can state (and the document shows),
+ * the base58check checksum is what it cannot (checked by the refinement).
+ */
+export const tronAddressSchema = z.string().check(
+  z.regex(/^T[1-9A-HJ-NP-Za-km-z]{33}$/, "not a valid TRON address"),
+  z.refine(isTronAddress, "not a valid TRON address"),
+  z.meta({
+    description: "A base58check TRON address (T..., 34 characters); the checksum must hold (400 otherwise).",
+  }),
+);

@@ -5,6 +5,8 @@ import * as z from "zod/mini";
 import { el } from "../dom.ts";
 import { explainProblem } from "../explain.ts";
 import { auth } from "../session.ts";
+import { auditView } from "./audit-view.ts";
+import { walletView } from "./wallet-view.ts";
 
 const lockdownSchema = z.object({
   lockdown: z.object({ signing: z.boolean(), sessions: z.optional(z.unknown()) }),
@@ -19,8 +21,8 @@ const json = (method: string, body: unknown): RequestInit => ({
 });
 
 /**
- * The admin console: find a user by address, change roles, lock and unlock with a reason, and
- * (SUPER_ADMIN) the lockdown switch behind a confirmation. What it shows follows the caller's
+ * The admin console: find a user by address, change roles, lock and unlock with a reason, the
+ * audit log, the wallet, and (SUPER_ADMIN) the lockdown switch behind a confirmation. What it shows follows the caller's
  * permissions; the server checks every call again.
  */
 export function mountConsole(root: HTMLElement, me: Me): void {
@@ -126,7 +128,9 @@ export function mountConsole(root: HTMLElement, me: Me): void {
   });
 
   root.replaceChildren(el("h2", "Administration"), status);
-  if (can("users:read")) root.append(search, result);
+  if (can("users:read")) root.append(el("h3", "Users"), search, result);
+  if (can("audit:read")) root.append(auditView(report));
+  if (can("wallet:read")) root.append(walletView(can, report));
   if (can("lockdown:manage")) root.append(lockdownPanel(report));
   root.hidden = false;
 }

@@ -1,9 +1,8 @@
 import type { Role } from "@tron-auth/shared/auth";
-import { AppError } from "@tron-auth/shared/problems";
 import {
   auditChainReportSchema,
-  auditPage,
-  auditQuery,
+  auditPageSchema,
+  auditQuerySchema,
   type BridgeUser,
   lockBody,
   rolesBody,
@@ -16,6 +15,7 @@ import type { Context } from "hono";
 import * as z from "zod/mini";
 import type * as core from "zod/v4/core";
 import { type BridgeActor, bridgeJson } from "../bridge/calls.ts";
+import { forwardedQuery } from "../http/forwarded-query.ts";
 import { jsonBody } from "../http/json-body.ts";
 import { type Define, needs, type RouteSpec } from "../http/routes.ts";
 import type { AppEnv } from "../platform/env.ts";
@@ -35,20 +35,6 @@ const AUDIT_VERIFY_TIMEOUT_MS = 60_000;
 
 function actor(c: Context<AppEnv>): BridgeActor {
   return { sub: c.var.auth.userId, roles: c.var.auth.roles, requestId: c.var.requestId };
-}
-
-function query<T extends core.$ZodType>(c: Context<AppEnv>, schema: T): string {
-  const parsed = z.safeParse(schema, c.req.query());
-  if (!parsed.success)
-    throw new AppError(
-      "validation_failed",
-      parsed.error.issues.map((i) => `${i.path.join(".") || "query"}: ${i.message}`).join("; "),
-    );
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(parsed.data as Record<string, unknown>))
-    if (v !== undefined) params.set(k, String(v));
-  const text = params.toString();
-  return text ? `?${text}` : "";
 }
 
 const userPath = (c: Context<AppEnv>, suffix = "") =>
@@ -89,7 +75,7 @@ function defineBridgeQuery(
     c.json(
       await bridgeJson(c.env, actor(c), {
         method: "GET",
-        path: `${bridgePath}${query(c, spec.query)}`,
+        path: `${bridgePath}${forwardedQuery(c, spec.query)}`,
         schema: spec.response,
         ...(timeoutMs === undefined ? {} : { timeoutMs }),
       }),
@@ -198,8 +184,8 @@ export function registerAdminRoutes(define: Define): void {
     path: "/v1/admin/audit",
     access: needs("audit:read", true),
     summary: "Query the audit log",
-    query: auditQuery,
-    response: auditPage,
+    query: auditQuerySchema,
+    response: auditPageSchema,
   });
 
   // 200 with `ok: false` when the chain does not verify: the report is the answer either way.

@@ -55,14 +55,19 @@ export async function bridgeJson<T extends core.$ZodType>(
   }
   const problem = problemSchema.safeParse(json);
   const code = problem.success ? problem.data.code : "";
-  if (problem.success && isProblemCode(code)) {
-    // The policy's `reason` (e.g. per_day_cap) tells the client what to change, and the bridge's
-    // `retryAfter` (a saturated sign-in queue, a full signing line) when to come back; nothing
-    // else passes.
+  // A 500 is the bridge failing, not its verdict: to the caller the bridge is unavailable.
+  if (problem.success && isProblemCode(code) && res.status !== 500) {
+    // The policy's `reason` (e.g. per_day_cap) tells the client what to change; nothing else passes.
     const { detail, reason, retryAfter } = problem.data;
     throw new AppError(code, detail, {
       ...(typeof reason === "string" ? { reason } : {}),
-      ...(retryAfter === undefined ? {} : { retryAfter }),
+      // Every 5xx the edge gives tells the client when to come back (the bridge's hint, else 30 s),
+      // and so does a bridge 429 that carries one (a user's signing line is full).
+      ...(res.status >= 500
+        ? { retryAfter: retryAfter ?? 30 }
+        : retryAfter === undefined
+          ? {}
+          : { retryAfter }),
     });
   }
   // A 5xx without a problem document is a proxy or crash in between, and a code the catalog does

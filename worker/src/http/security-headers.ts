@@ -1,5 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../platform/env.ts";
+import { walletConnectProjectId } from "../platform/walletconnect.ts";
 
 /**
  * The page's scripts and styles come only from this origin (no inline script, so an injected
@@ -19,8 +20,22 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join("; ");
 
+/**
+ * Only where WalletConnect is configured (WALLETCONNECT_PROJECT_ID): its relay, its modal's API,
+ * images and fonts, and its verify frame. Still no script from anywhere but this origin.
+ */
+const WALLETCONNECT_HOSTS = "https://*.walletconnect.org https://*.walletconnect.com";
+export const WALLETCONNECT_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+  "img-src 'self' data:",
+  `img-src 'self' data: ${WALLETCONNECT_HOSTS} https://api.web3modal.org`,
+)
+  .replace(
+    "connect-src 'self'",
+    `connect-src 'self' ${WALLETCONNECT_HOSTS} wss://*.walletconnect.org wss://*.walletconnect.com https://api.web3modal.org`,
+  )
+  .concat(`; font-src https://fonts.reown.com; frame-src ${WALLETCONNECT_HOSTS}`);
+
 const HEADERS: Record<string, string> = {
-  "Content-Security-Policy": CONTENT_SECURITY_POLICY,
   // Two years, subdomains included: a sign-in origin must never be reached over plain HTTP.
   "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
   // Page URLs carry nothing secret today; no-referrer keeps it so if one ever does.
@@ -34,4 +49,8 @@ const HEADERS: Record<string, string> = {
 export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
   await next();
   for (const [name, value] of Object.entries(HEADERS)) c.res.headers.set(name, value);
+  c.res.headers.set(
+    "Content-Security-Policy",
+    walletConnectProjectId(c.env) ? WALLETCONNECT_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY,
+  );
 });

@@ -101,19 +101,20 @@ function json(description: string, schema: core.$ZodType | undefined, headers: J
 
 /**
  * DPoP (RFC 9449): the proof header every request of a bound session carries (and a sign-in that
- * binds a new session, and its refreshes). Required on routes only bound sessions may call.
+ * binds a new session, and its refreshes). Part of the DPoP scheme's credentials, like the
+ * Authorization header, so never a required parameter: a bearer caller omits it, and on routes
+ * only bound sessions may call its absence is a 401 like a missing token's.
  */
-function dpopHeader(required: boolean): JsonSchema {
-  return {
-    name: "DPoP",
-    in: "header",
-    required,
-    description:
-      "A DPoP proof JWT (typ dpop+jwt, ES256 or EdDSA, public JWK in its header) for this method and URL; " +
-      "with an access token, its ath. Take the nonce from the DPoP-Nonce response header when sent.",
-    schema: { type: "string", maxLength: 2048 },
-  };
-}
+const DPOP_HEADER: JsonSchema = {
+  name: "DPoP",
+  in: "header",
+  required: false,
+  description:
+    "A DPoP proof JWT (typ dpop+jwt, ES256 or EdDSA, public JWK in its header) for this method and URL; " +
+    "with an access token, its ath. Required with a DPoP-bound session (and on routes that take only those). " +
+    "Take the nonce from the DPoP-Nonce response header when sent.",
+  schema: { type: "string", maxLength: 2048 },
+};
 
 const BINDS = new Set(["/v1/auth/login", "/v1/auth/refresh"]);
 
@@ -150,9 +151,7 @@ function operation(spec: RouteSpec): JsonSchema {
       ...pathParameters(spec),
       ...parametersOf("query", spec.query),
       ...parametersOf("header", spec.headers),
-      ...(access.kind !== "public" || BINDS.has(spec.path)
-        ? [dpopHeader(access.kind === "permission" && access.bound === true)]
-        : []),
+      ...(access.kind !== "public" || BINDS.has(spec.path) ? [DPOP_HEADER] : []),
     ],
     ...(spec.body
       ? {

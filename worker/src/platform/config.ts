@@ -53,6 +53,19 @@ const settingsSchema = z.object({
   LOGIN_BLOCK_WINDOW_SECONDS: intVar(900, 1, 86_400),
   LOGIN_BLOCK_SECONDS: intVar(900, 1, 86_400),
   /**
+   * The circuit breaker in front of the bridge (per isolate): this many calls in a row that the
+   * bridge did not answer (no connection, a timeout, a 5xx that is not its own problem document)
+   * open it. 5: one slow request or a restart's dropped connection is not an outage, and five
+   * 5-second timeouts are already 25 s of callers held.
+   */
+  BRIDGE_BREAKER_FAILURES: intVar(5, 1, 1_000),
+  /**
+   * How long an open breaker answers 503 at once before it lets one probe call through. 5 s:
+   * short against a Pi's restart (seconds to minutes), long enough that an isolate under load
+   * sends the Pi one call per 5 s instead of one per request while it is away.
+   */
+  BRIDGE_BREAKER_COOLDOWN_MS: intVar(5_000, 100, 300_000),
+  /**
    * Which sessions must be bound to a key (DPoP): `privileged` (ADMIN and SUPER_ADMIN; default),
    * `all`, or `none`. Wallet signing requires a bound session whatever this says.
    */

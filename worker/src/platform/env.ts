@@ -46,7 +46,14 @@ export type Env = {
   LOGIN_BLOCK_FAILURES_PER_CLIENT?: string;
   LOGIN_BLOCK_WINDOW_SECONDS?: string;
   LOGIN_BLOCK_SECONDS?: string;
+  BRIDGE_BREAKER_FAILURES?: string;
+  BRIDGE_BREAKER_COOLDOWN_MS?: string;
   DPOP_REQUIRED?: string;
+  /**
+   * The sign-in page offers WalletConnect only when this is set (a Reown/WalletConnect Cloud project
+   * id: public, every dApp's page carries its own). GET /v1/pages/config tells the page.
+   */
+  WALLETCONNECT_PROJECT_ID?: string;
 };
 
 /** Who is calling, once the access token and its session have been checked. */

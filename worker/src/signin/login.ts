@@ -57,7 +57,14 @@ export async function signIn(c: Context<AppEnv>, body: LoginBody): Promise<Token
   // is in flight advances the clock past it, so the new session is not trusted with those roles.
   const rolesAsOf = await sessionsOf(c).roleChanges.clock();
   const verified = await verifyAtBridge(c, body);
-  if ("refused" in verified) throw await failed(c, verified.refused, client, address, true);
+  if ("refused" in verified) {
+    const refusal = await failed(c, verified.refused, client, address, true);
+    // The bridge checks the signature before the account, so only the key's holder learns that
+    // the account is locked or disabled, and needs to, to know whom to ask.
+    if (verified.refused === "account_locked" || verified.refused === "account_disabled")
+      throw new AppError(verified.refused, "This account cannot sign in; ask an administrator.");
+    throw refusal;
+  }
   const user = verified.user;
   await loginFailures.clear(c.env, client, user.address);
   if (jkt === undefined && bindingRequired(settingsOf(c.env).DPOP_REQUIRED, user.roles))

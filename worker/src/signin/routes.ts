@@ -36,6 +36,8 @@ export function registerSignInRoutes(define: Define): void {
       response: tokenPairSchema,
       problems: [
         "login_failed",
+        "account_locked",
+        "account_disabled",
         "login_blocked",
         "bridge_unavailable",
         "service_unavailable",

@@ -12,12 +12,16 @@ import {
   type WalletOperation,
   walletInfoSchema,
   walletOperationSchema,
+  walletPolicySchema,
+  walletSignaturesQuerySchema,
+  walletSignaturesSchema,
 } from "@tron-auth/shared/protocol";
 import type { Context } from "hono";
 import * as z from "zod/mini";
 import { recordAudit } from "../audit/outbox.ts";
 import { bridgeJson } from "../bridge/calls.ts";
 import { bridgeUnavailable } from "../bridge/client.ts";
+import { forwardedQuery } from "../http/forwarded-query.ts";
 import { jsonBody } from "../http/json-body.ts";
 import type { Define } from "../http/routes.ts";
 import { needs, needsBound } from "../http/routes.ts";
@@ -158,6 +162,49 @@ export function registerWalletRoutes(define: Define): void {
           method: "GET",
           path: "/internal/v1/wallet",
           schema: walletInfoSchema,
+        }),
+      ),
+  );
+
+  define(
+    {
+      method: "get",
+      path: "/v1/wallet/policy",
+      access: needs("wallet:read", true),
+      tag: TAG,
+      status: 200,
+      summary: "The signing policy: contract types, contracts, TRC-20 tokens, caps and derivation paths",
+      response: walletPolicySchema,
+      problems: ["wallet_unavailable"],
+    },
+    async (c) =>
+      c.json(
+        await bridgeJson(c.env, actor(c), {
+          method: "GET",
+          path: "/internal/v1/wallet/policy",
+          schema: walletPolicySchema,
+        }),
+      ),
+  );
+
+  // Who signed what is audit data: every user's operations are for audit:read, not wallet:read.
+  define(
+    {
+      method: "get",
+      path: "/v1/wallet/signatures",
+      access: needs("audit:read", true),
+      tag: TAG,
+      status: 200,
+      summary: "Recent signing operations of every user (the last day), with decoded summaries",
+      query: walletSignaturesQuerySchema,
+      response: walletSignaturesSchema,
+    },
+    async (c) =>
+      c.json(
+        await bridgeJson(c.env, actor(c), {
+          method: "GET",
+          path: `/internal/v1/wallet/signatures${forwardedQuery(c, walletSignaturesQuerySchema)}`,
+          schema: walletSignaturesSchema,
         }),
       ),
   );
