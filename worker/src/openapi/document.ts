@@ -167,6 +167,9 @@ function operation(spec: RouteSpec): JsonSchema {
   };
 }
 
+/** The document's `info.version` as generated; the route serves SERVICE_VERSION in its place. */
+export const OPENAPI_VERSION_PLACEHOLDER = "0.0.0-generated";
+
 /** OpenAPI 3.1 from the same route specs (and zod schemas) the app is built from. */
 export function buildOpenApi(specs: readonly RouteSpec[], version: string): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
