@@ -1,7 +1,7 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { softwareLedgerConnector } from "../src/wallet/connectors.ts";
-import type { DeviceConnector } from "../src/wallet/device.ts";
+import type { DeviceConnector, DeviceSession } from "../src/wallet/device.ts";
 import { DeviceManager } from "../src/wallet/device-manager.ts";
 import { SoftwareLedger } from "../src/wallet/software/software-ledger.ts";
 import { TEST_ADDRESS, TEST_MNEMONIC } from "./support/transactions.ts";
@@ -96,5 +96,34 @@ describe("device manager", () => {
       ),
     );
     expect(order).toEqual(["a:start", "a:end", "b:start", "b:end", "c:start", "c:end"]);
+  });
+
+  it("serves callers in turn: one caller's ten queued operations delay another's by one", async () => {
+    const { manager, device } = pluggable();
+    const order: string[] = [];
+    const op = (name: string) => async (d: DeviceSession) => {
+      order.push(name);
+      await d.address("44'/195'/0'/0/0");
+    };
+    // The flooder's first operation holds the device (a slow confirmation) while the rest queue.
+    const held = device.holdNext();
+    const flood = [
+      manager.use(async (d) => {
+        order.push("flood-0");
+        await d.signMessage("44'/195'/0'/0/0", "slow");
+      }, "flooder"),
+    ];
+    await held.reached;
+    for (let i = 1; i < 10; i++) flood.push(manager.use(op(`flood-${i}`), "flooder"));
+    const other = manager.use(op("other"), "other");
+    const third = manager.use(op("third"), "third");
+    held.release();
+    await Promise.all([...flood, other, third]);
+    // Same-caller order is kept; the others each waited for one of the flooder's, not nine.
+    expect(order.slice(0, 5)).toEqual(["flood-0", "other", "flood-1", "third", "flood-2"]);
+    expect(order.filter((n) => n.startsWith("flood"))).toEqual(
+      Array.from({ length: 10 }, (_, i) => `flood-${i}`),
+    );
+    expect(manager.info().pending).toBe(0);
   });
 });

@@ -25,6 +25,15 @@ beforeAll(async () => {
     tls: { certPem: server.certPem, keyPem: server.keyPem, clientCaPem: ca.certPem },
     host: "127.0.0.1",
     port: 0,
+    limits: {
+      handshakeTimeoutMs: 5_000,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+      maxHeaderBytes: 16 * 1024,
+      maxConnections: 64,
+      maxConnectionsPerPeer: 64,
+    },
   });
   nextServerCert = await issueServerCert(ca, { commonName: "bridge-next", sans: ["localhost"] });
 });

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 /** Latency summaries for the benchmark tables: nearest-rank percentiles over sorted samples. */
 export function percentile(sortedMs: readonly number[], p: number): number {
@@ -37,4 +37,27 @@ export function residentMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
   return kb / 1024;
+}
+
+/** CPU time (user + system) a process has used so far, in ms (Linux: /proc/<pid>/stat, 10 ms ticks). */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8")
+    .replace(/^.*\) /, "")
+    .split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/** The ids of this process's children running `command` (e.g. Miniflare's workerd). */
+export function childPids(command: string): number[] {
+  return readdirSync("/proc").flatMap((entry) => {
+    if (!/^[0-9]+$/.test(entry)) return [];
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const comm = /\((.*)\)/.exec(stat)?.[1];
+      const ppid = Number(stat.replace(/^.*\) /, "").split(" ")[1]);
+      return ppid === process.pid && comm === command ? [Number(entry)] : [];
+    } catch {
+      return [];
+    }
+  });
 }

@@ -41,6 +41,8 @@ export type StackPlan = {
   durableRedis?: boolean;
   /** A worker entry to run in workerd; without it the caller runs the worker (the vitest pool does). */
   workerEntry?: string;
+  /** A DevTools inspector port for that worker (the soak reads its heap); none by default. */
+  workerInspectorPort?: number;
   /** Worker vars beyond the wiring (e.g. rate limits in tests). */
   edgeVars?: Record<string, string>;
   /** The built pages (web/dist) for the workerd worker's ASSETS binding. */
@@ -152,6 +154,7 @@ export async function startStack(plan: StackPlan): Promise<RunningStack> {
       ? parts.add(
           await startWorkerd({
             entry: plan.workerEntry,
+            inspectorPort: plan.workerInspectorPort,
             port: ports.edge,
             assets: plan.assets,
             ...withVars(workerBindings(wiring), plan.edgeVars),

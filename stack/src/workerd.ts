@@ -42,7 +42,12 @@ export type WorkerdHandle = { url: string; stop(): Promise<void> };
  * option shape (what the vitest pool uses) converts.
  */
 export async function startWorkerd(
-  opts: { entry: string; port: number; assets?: string | undefined } & WorkerBindings,
+  opts: {
+    entry: string;
+    port: number;
+    assets?: string | undefined;
+    inspectorPort?: number | undefined;
+  } & WorkerBindings,
 ): Promise<WorkerdHandle> {
   const scriptPath = await bundleWorker(opts.entry);
   const mf = new Miniflare(
@@ -53,6 +58,8 @@ export async function startWorkerd(
       compatibilityDate: wranglerSetting("compatibility_date"),
       host: "127.0.0.1",
       port: opts.port,
+      // The soak reads the worker's own heap through it (workerd's RSS holds the local runtime too).
+      ...(opts.inspectorPort === undefined ? {} : { inspectorPort: opts.inspectorPort }),
       bindings: opts.bindings,
       serviceBindings: opts.serviceBindings as never,
       // The pages, as wrangler.toml's [assets] serves them: the worker runs first (it adds the

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { jwk } from "hono/jwk";
 import type { HonoJsonWebKey } from "hono/utils/jwt/jws";
 import { createApp } from "../src/app.ts";
+import { dpopNonceHeader } from "../src/dpop/request-proof.ts";
 import { authenticate, requireAuth, requireFreshAuth } from "../src/guard/authenticate.ts";
 import { settingsOf } from "../src/platform/config.ts";
 import type { AppEnv } from "../src/platform/env.ts";
@@ -27,6 +28,8 @@ const authOnly = authenticate({
 });
 
 const bench = new Hono<AppEnv>()
+  // As the app does: DPoP requests learn the isolate's nonce, so bound requests skip Redis.
+  .use(dpopNonceHeader)
   .get("/bench/bare", (c) => c.json({ ok: true }))
   .get("/bench/ours-auth", authOnly, (c) => c.json({ ok: true, sub: c.var.auth.userId }))
   .get("/bench/ours", requireAuth, (c) => c.json({ ok: true, sub: c.var.auth.userId }))

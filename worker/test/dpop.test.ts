@@ -202,6 +202,21 @@ describe("DPoP: a session bound at sign-in", () => {
     expect(await bad("not-a-jwt")).toBe("invalid_dpop_proof");
   });
 
+  it("refuses a proof whose claims were changed after signing (same key, same header)", async () => {
+    const good = await meProof(pair.key, pair);
+    const [header, , signature] = good.split(".");
+    const other = await meProof(pair.key, pair, { jti: "another-jti-of-sixteen+" });
+    const swapped = `${header}.${other.split(".")[1]}.${signature}`;
+    const res = await meWith({ ...dpopAuth(pair), DPoP: swapped });
+    expect([res.status, res.body.code, res.body.detail]).toEqual([
+      401,
+      "invalid_dpop_proof",
+      "The DPoP proof's signature is not valid.",
+    ]);
+    // The genuine proof still works: the refusal was the signature's, not a burnt jti.
+    expect((await meWith({ ...dpopAuth(pair), DPoP: good })).status).toBe(200);
+  });
+
   it("asks for its nonce when a proof carries a stale one, and accepts the retry with it", async () => {
     const res = await meWith({
       ...dpopAuth(pair),

@@ -25,7 +25,7 @@ export function loadBridgeConfig(env: Record<string, string | undefined>): Bridg
     problems.push("UPSTASH_REDIS_REST_TOKEN: required when UPSTASH_REDIS_REST_URL is set");
   }
   problems.push(...walletProblems(present));
-  if (parsed.success) problems.push(...overlapProblems(parsed.data));
+  if (parsed.success) problems.push(...overlapProblems(parsed.data), ...timeoutProblems(parsed.data));
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   return parsed.data;
 }
@@ -72,4 +72,10 @@ function overlapProblems(config: BridgeConfig): string[] {
   return config.WALLET_ALLOWED_CONTRACTS.filter((a) => tokens.has(a)).map(
     (a) => `WALLET_ALLOWED_CONTRACTS: ${a} is also in WALLET_TOKENS; list a token only there`,
   );
+}
+
+/** Node refuses a headers timeout longer than the request timeout; say so at start, by name. */
+function timeoutProblems(config: BridgeConfig): string[] {
+  if (config.BRIDGE_HEADERS_TIMEOUT_MS <= config.BRIDGE_REQUEST_TIMEOUT_MS) return [];
+  return ["BRIDGE_HEADERS_TIMEOUT_MS: must not exceed BRIDGE_REQUEST_TIMEOUT_MS"];
 }

@@ -148,6 +148,35 @@ export const bridgeEnvSchema = z.object({
   BRIDGE_HEALTH_HOST: z.string().min(1).default("127.0.0.1"),
   BRIDGE_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(8090),
   BODY_LIMIT_BYTES: positiveInt(64 * 1024, 1024 * 1024),
+  // The listener under hostile load (server/listener-limits.ts says why each one is needed).
+  /** A TLS handshake not finished in this time is cut (half-open and stalled handshakes). */
+  BRIDGE_HANDSHAKE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+  /** All request headers must arrive within this time of the request's start (slowloris). */
+  BRIDGE_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** The whole request (headers and body) must arrive within this time; at least the headers timeout. */
+  BRIDGE_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** An idle keep-alive connection is closed after this long. */
+  BRIDGE_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+  /** Request line and headers together; beyond it 431 (the assertion header is about 1 KiB). */
+  BRIDGE_MAX_HEADER_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024)
+    .default(16 * 1024),
+  /** Open connections (handshaking, idle or busy); new ones beyond it are closed at once. */
+  BRIDGE_MAX_CONNECTIONS: positiveInt(256, 65_535),
+  /** Open connections from one IP address; new ones beyond it are closed at once. */
+  BRIDGE_MAX_CONNECTIONS_PER_PEER: positiveInt(64, 65_535),
+  /** Login verifications running at once (each a signature check and a database round trip). */
+  LOGIN_VERIFY_CONCURRENCY: positiveInt(8, 1_000),
+  /** Login verifications waiting for a slot; beyond it 503 service_unavailable with Retry-After. */
+  LOGIN_VERIFY_QUEUE: z.coerce.number().int().min(0).max(10_000).default(64),
+  /**
+   * Signing operations one user may have running or waiting for the device; beyond it 429
+   * rate_limited. The device serves users in turn, so this bounds how long anyone else waits.
+   */
+  WALLET_QUEUE_PER_USER: positiveInt(4, 100),
 });
 
 /** The validated configuration the daemon runs with (read from its environment once, at start). */

@@ -4,10 +4,10 @@ import type { BridgeEnv } from "./types.ts";
 
 export function problemResponse(doc: Problem, requestId?: string): Response {
   const body = requestId ? { ...doc, requestId } : doc;
-  return new Response(JSON.stringify(body), {
-    status: doc.status,
-    headers: { "Content-Type": PROBLEM_CONTENT_TYPE },
-  });
+  const headers: Record<string, string> = { "Content-Type": PROBLEM_CONTENT_TYPE };
+  // The header is what proxies and HTTP clients read; the body's field is for the worker's logs.
+  if (typeof doc.retryAfter === "number") headers["Retry-After"] = String(doc.retryAfter);
+  return new Response(JSON.stringify(body), { status: doc.status, headers });
 }
 
 const rid = (c: Context<BridgeEnv>) => c.get("requestId");

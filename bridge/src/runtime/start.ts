@@ -16,8 +16,10 @@ import { userRoutes } from "../routes/users.ts";
 import { walletRoutes } from "../routes/wallet.ts";
 import { createApp } from "../server/app.ts";
 import { startBridgeServer } from "../server/https.ts";
+import type { ListenerLimits } from "../server/listener-limits.ts";
 import { UserAdmin } from "../users/admin.ts";
 import { UserStore } from "../users/store.ts";
+import { Admission } from "../util/admission.ts";
 import type { DeviceHolder } from "../wallet/software/device-holder.ts";
 import { reportServedCertificate } from "./certificate-report.ts";
 import { startHealthListener } from "./health-listener.ts";
@@ -39,11 +41,25 @@ export type RunningBridge = {
   softwareDevice?: DeviceHolder;
   /** Resolves when every signing operation this process started has ended and been stored. */
   settleWallet(): Promise<void>;
+  /** Open mTLS connections, handshaking ones included (tests and the soak watch it). */
+  openConnections(): Promise<number>;
   /** One drain of the audit outbox now (it also runs on its interval); 0 without an outbox. */
   drainOutbox(): Promise<number>;
   /** Stops accepting, finishes in-flight requests (up to the shutdown timeout), then closes MongoDB. */
   stop(): Promise<void>;
 };
+
+function listenerLimitsOf(config: BridgeConfig): ListenerLimits {
+  return {
+    handshakeTimeoutMs: config.BRIDGE_HANDSHAKE_TIMEOUT_MS,
+    headersTimeoutMs: config.BRIDGE_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: config.BRIDGE_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: config.BRIDGE_KEEP_ALIVE_TIMEOUT_MS,
+    maxHeaderBytes: config.BRIDGE_MAX_HEADER_BYTES,
+    maxConnections: config.BRIDGE_MAX_CONNECTIONS,
+    maxConnectionsPerPeer: config.BRIDGE_MAX_CONNECTIONS_PER_PEER,
+  };
+}
 
 function upstashFor(config: BridgeConfig): Redis | undefined {
   if (!config.UPSTASH_REDIS_REST_URL || !config.UPSTASH_REDIS_REST_TOKEN) return undefined;
@@ -121,6 +137,10 @@ export async function startBridge(config: BridgeConfig, log: Logger): Promise<Ru
       probes,
       pinnedClientFingerprints: () => config.BRIDGE_TLS_PINNED_CLIENT_FINGERPRINTS,
       bodyLimitBytes: config.BODY_LIMIT_BYTES,
+      loginAdmission: new Admission({
+        concurrency: config.LOGIN_VERIFY_CONCURRENCY,
+        queue: config.LOGIN_VERIFY_QUEUE,
+      }),
       verifyAssertion: createAssertionVerifier({
         jwks: config.WORKER_JWKS,
         issuer: config.INTERNAL_ISSUER,
@@ -140,7 +160,13 @@ export async function startBridge(config: BridgeConfig, log: Logger): Promise<Ru
         walletRoutes(wallet),
       ],
     });
-    const server = await startBridgeServer({ app, tls, host: config.BRIDGE_HOST, port: config.BRIDGE_PORT });
+    const server = await startBridgeServer({
+      app,
+      tls,
+      host: config.BRIDGE_HOST,
+      port: config.BRIDGE_PORT,
+      limits: listenerLimitsOf(config),
+    });
     const health = await startHealthListener({
       host: config.BRIDGE_HEALTH_HOST,
       port: config.BRIDGE_HEALTH_PORT,
@@ -156,6 +182,7 @@ export async function startBridge(config: BridgeConfig, log: Logger): Promise<Ru
         server.reloadTls(renewed);
         reportServedCertificate(renewed, config, log);
       },
+      openConnections: server.openConnections,
       drainOutbox: () => outbox?.drainOnce() ?? Promise.resolve(0),
       settleWallet: () => wallet?.operations.drain() ?? Promise.resolve(),
       ...(wallet?.softwareDevice ? { softwareDevice: wallet.softwareDevice } : {}),

@@ -68,6 +68,12 @@ export async function buildWallet(config: BridgeConfig, deps: WalletDeps) {
     deps.now(),
   );
   if (interrupted > 0) deps.log.warn({ interrupted }, "wallet operations interrupted by a restart");
-  const operations = new WalletOperations({ store, wallet: service, log: deps.log, now: deps.now });
+  const operations = new WalletOperations({
+    store,
+    wallet: service,
+    log: deps.log,
+    now: deps.now,
+    perUser: config.WALLET_QUEUE_PER_USER,
+  });
   return { service, operations, manager, softwareDevice };
 }

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import type { Hono } from "hono";
 import type { BridgeEnv } from "../http/types.ts";
+import { applyConnectionLimits, type ListenerLimits, serverOptionsFor } from "./listener-limits.ts";
 
 export type TlsMaterial = { certPem: string; keyPem: string; clientCaPem: string };
 
@@ -17,6 +18,8 @@ export type BridgeServer = {
   close(graceMs?: number): Promise<void>;
   /** New certificates for new connections without dropping the listener (SIGHUP). */
   reloadTls(tls: TlsMaterial): void;
+  /** Open connections, handshaking ones included (what the caps count). */
+  openConnections(): Promise<number>;
 };
 
 function secureOptions(tls: TlsMaterial) {
@@ -36,11 +39,13 @@ export async function startBridgeServer(opts: {
   tls: TlsMaterial;
   host: string;
   port: number;
+  limits: ListenerLimits;
 }): Promise<BridgeServer> {
   const server = createServer(
-    { ...secureOptions(opts.tls), requestTimeout: 30_000, headersTimeout: 10_000 },
+    { ...secureOptions(opts.tls), ...serverOptionsFor(opts.limits) },
     getRequestListener(opts.app.fetch),
   );
+  applyConnectionLimits(server, opts.limits);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port, opts.host, () => resolve());
@@ -63,5 +68,9 @@ export async function startBridgeServer(opts: {
         server.closeIdleConnections();
       }),
     reloadTls: (tls) => server.setSecureContext(secureOptions(tls)),
+    openConnections: () =>
+      new Promise((resolve, reject) =>
+        server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+      ),
   };
 }

@@ -1,7 +1,7 @@
 /**
- * A FIFO queue of async tasks, one at a time. Users: privileged user mutations (FerretDB has no
- * transactions, so "count SUPER_ADMINs, then demote" must not interleave) and the wallet device
- * (one APDU conversation at a time).
+ * A FIFO queue of async tasks, one at a time. User: privileged user mutations (FerretDB has no
+ * transactions, so "count SUPER_ADMINs, then demote" must not interleave). The wallet device
+ * takes turns by caller instead (fair-queue.ts).
  */
 export class Mutex {
   #tail: Promise<void> = Promise.resolve();

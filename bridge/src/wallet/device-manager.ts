@@ -1,6 +1,6 @@
 import { AppError } from "@tron-auth/shared/problems";
 import type { Logger } from "pino";
-import { Mutex } from "../util/mutex.ts";
+import { FairQueue } from "../util/fair-queue.ts";
 import type { DeviceConnector, DeviceSession } from "./device.ts";
 import { type DeviceStatus, deviceStateOf } from "./device-errors.ts";
 
@@ -16,15 +16,19 @@ export type WalletInfo = {
 
 class ConfirmationTimeout extends Error {}
 
+/** The queue's caller for the manager's own work (refresh, unplug). */
+const MAINTENANCE = "";
+
 /**
  * One device, one conversation at a time: every operation goes through a queue, so callers never
- * see the transport's "locked" race. The session is opened lazily and dropped on disconnect or
+ * see the transport's "locked" race. The queue serves callers in turn (util/fair-queue.ts), so one
+ * user's burst of signing requests cannot keep another's waiting behind all of it. The session is opened lazily and dropped on disconnect or
  * timeout, so the next operation reopens it (after the cable or the TRON app came back). The same
  * rules hold for every device: drivers only translate their answers into device faults.
  */
 export class DeviceManager {
   readonly #connector: DeviceConnector;
-  readonly #queue = new Mutex();
+  readonly #queue = new FairQueue();
   readonly #confirmTimeoutMs: number;
   readonly #defaultPath: string;
   readonly #log: Logger;
@@ -44,7 +48,7 @@ export class DeviceManager {
     this.#info = { status: "disconnected", driver: connector.driver, appVersion: null, address: null };
     this.#unwatch = connector.watch?.({
       attached: () => void this.refresh(),
-      detached: () => void this.#queue.run(() => this.#drop("disconnected")),
+      detached: () => void this.#queue.run(MAINTENANCE, () => this.#drop("disconnected")),
     });
   }
 
@@ -70,11 +74,14 @@ export class DeviceManager {
     return this.info();
   }
 
-  /** Runs `op` alone on the device, bounded by the confirmation timeout; errors become problems. */
-  use<T>(op: (device: DeviceSession) => Promise<T>): Promise<T> {
+  /**
+   * Runs `op` alone on the device, bounded by the confirmation timeout; errors become problems.
+   * `caller` (a user id) decides the turn: callers are served in rotation.
+   */
+  use<T>(op: (device: DeviceSession) => Promise<T>, caller = MAINTENANCE): Promise<T> {
     this.#pending++;
     const done = () => void this.#pending--;
-    const result = this.#queue.run(async () => {
+    const result = this.#queue.run(caller, async () => {
       const device = await this.#open();
       const running = op(device);
       // A timed-out operation settles later (when its transport closes); nobody waits for it then.
@@ -95,7 +102,7 @@ export class DeviceManager {
 
   async close(): Promise<void> {
     this.#unwatch?.();
-    await this.#queue.run(() => this.#drop("disconnected"));
+    await this.#queue.run(MAINTENANCE, () => this.#drop("disconnected"));
     await this.#connector.close?.();
   }
 

@@ -19,17 +19,23 @@ type Deps = {
   log: Logger;
   now(): Date;
   waitMs?: number;
+  /** Operations one user may have running or waiting for the device (WALLET_QUEUE_PER_USER). */
+  perUser: number;
 };
 
 /**
  * Signing as operations: each runs to its end whoever is still listening (a person may take a
  * minute to confirm, far longer than any HTTP call waits), and its outcome is stored under the
  * caller's Idempotency-Key. A request waits a few seconds for it, then answers "pending"; a retry
- * with the same key gets the same operation, never a second signature.
+ * with the same key gets the same operation, never a second signature. A user holds at most
+ * `perUser` unfinished operations: beyond that 429 before anything is stored, so the refusal is
+ * not the key's final outcome and a retry later is decided afresh.
  */
 export class WalletOperations {
   readonly #d: Deps;
   readonly #running = new Map<string, Promise<void>>();
+  /** Idempotency keys of each user's unfinished operations (and of claims under way). */
+  readonly #unfinished = new Map<string, Set<string>>();
 
   constructor(deps: Deps) {
     this.#d = deps;
@@ -37,14 +43,36 @@ export class WalletOperations {
 
   async submit(signer: Signer, key: string, request: SignRequest): Promise<WalletOperation> {
     const { store, now } = this.#d;
-    const { doc, created } = await store.claim({
-      userId: signer.id,
-      key,
-      kind: request.kind,
-      request: canonical(request),
-      now: now(),
-    });
-    if (created) this.#start(doc._id, signer, request);
+    const keys = this.#unfinished.get(signer.id) ?? new Set<string>();
+    // A retry of an unfinished operation joins it; only a new one needs a place in the line.
+    const joining = keys.has(key);
+    if (!joining && keys.size >= this.#d.perUser) {
+      throw new AppError("rate_limited", "Too many of your signing operations are waiting for the device.", {
+        retryAfter: 5,
+      });
+    }
+    // Taken before the first await, so concurrent submissions cannot all pass the check.
+    if (!joining) this.#unfinished.set(signer.id, keys.add(key));
+    const release = () => {
+      keys.delete(key);
+      if (keys.size === 0 && this.#unfinished.get(signer.id) === keys) this.#unfinished.delete(signer.id);
+    };
+    let claimed: Awaited<ReturnType<OperationStore["claim"]>>;
+    try {
+      claimed = await store.claim({
+        userId: signer.id,
+        key,
+        kind: request.kind,
+        request: canonical(request),
+        now: now(),
+      });
+    } catch (error) {
+      if (!joining) release();
+      throw error;
+    }
+    const { doc, created } = claimed;
+    if (created) this.#start(doc._id, signer, request, release);
+    else if (!joining) release();
     await this.#settled(doc._id);
     return toOperation((await store.get(doc._id, signer.id)) ?? doc);
   }
@@ -65,7 +93,7 @@ export class WalletOperations {
     await Promise.all(this.#running.values());
   }
 
-  #start(id: string, signer: Signer, request: SignRequest): void {
+  #start(id: string, signer: Signer, request: SignRequest, finished: () => void): void {
     const { wallet, store, log, now } = this.#d;
     const work =
       request.kind === "transaction"
@@ -82,7 +110,10 @@ export class WalletOperations {
         },
       )
       .catch((error: unknown) => log.error({ err: error, operation: id }, "wallet operation not stored"))
-      .finally(() => this.#running.delete(id));
+      .finally(() => {
+        this.#running.delete(id);
+        finished();
+      });
     this.#running.set(id, done);
   }
 

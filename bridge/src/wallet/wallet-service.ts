@@ -204,7 +204,7 @@ export class WalletService {
         // a long confirmation) must stop it before the device sees it.
         await this.#refuseIfFrozen(signer, details);
         return op(device);
-      });
+      }, signer.id);
       await this.#record(signer, "wallet_sign_approved", "success", details);
       return result;
     } catch (error) {

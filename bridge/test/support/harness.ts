@@ -128,7 +128,13 @@ export function bridgeCaller(port: () => number, caPem: string, client: Pem, key
   };
 }
 
-export type MtlsResponse = { status: number; text: string; fingerprint: string; bytesSent: number };
+export type MtlsResponse = {
+  status: number;
+  text: string;
+  fingerprint: string;
+  bytesSent: number;
+  headers: Record<string, string | string[] | undefined>;
+};
 
 /** A body sent chunked (no Content-Length), `chunkBytes` at a time, until `maxBytes` or the answer. */
 export type ChunkedBody = { chunkBytes: number; maxBytes: number };
@@ -138,7 +144,7 @@ export type ChunkedBody = { chunkBytes: number; maxBytes: number };
  * and, for a chunked body, how much was sent before the answer came (sending stops there).
  */
 export function mtlsRequest(
-  target: { port: number; caPem: string; client: Pem },
+  target: { port: number; caPem: string; client: Pem; localAddress?: string },
   req: { method?: string; path: string; headers?: Record<string, string>; body?: string | ChunkedBody },
 ): Promise<MtlsResponse> {
   const chunked = typeof req.body === "object" ? req.body : undefined;
@@ -149,6 +155,7 @@ export function mtlsRequest(
       {
         host: "127.0.0.1",
         port: target.port,
+        ...(target.localAddress ? { localAddress: target.localAddress } : {}),
         path: req.path,
         method: req.method ?? "GET",
         headers: { ...req.headers, ...(chunked ? { "transfer-encoding": "chunked" } : {}) },
@@ -165,7 +172,7 @@ export function mtlsRequest(
         res.on("data", (d: string) => (text += d));
         res.on("end", () => {
           const fingerprint = (res.socket as TLSSocket).getPeerCertificate?.().fingerprint256 ?? "";
-          resolve({ status: res.statusCode ?? 0, text, fingerprint, bytesSent });
+          resolve({ status: res.statusCode ?? 0, text, fingerprint, bytesSent, headers: res.headers });
           if (chunked) outgoing.destroy();
         });
       },

@@ -6,6 +6,8 @@ export const PROBLEMS = {
   idempotency_key_reused: { status: 409, title: "Idempotency-Key reused for another request" },
   unsupported_media_type: { status: 415, title: "Unsupported media type" },
   payload_too_large: { status: 413, title: "Payload too large" },
+  request_header_fields_too_large: { status: 431, title: "Request header fields too large" },
+  request_timeout: { status: 408, title: "Request not received in time" },
   unauthorized: { status: 401, title: "Authentication required" },
   invalid_token: { status: 401, title: "Invalid token" },
   token_expired: { status: 401, title: "Token expired" },

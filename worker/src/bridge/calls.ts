@@ -61,8 +61,13 @@ export async function bridgeJson<T extends core.$ZodType>(
     const { detail, reason, retryAfter } = problem.data;
     throw new AppError(code, detail, {
       ...(typeof reason === "string" ? { reason } : {}),
-      // Every 5xx the edge gives tells the client when to come back (the bridge's hint, else 30 s).
-      ...(res.status >= 500 ? { retryAfter: retryAfter ?? 30 } : {}),
+      // Every 5xx the edge gives tells the client when to come back (the bridge's hint, else 30 s),
+      // and so does a bridge 429 that carries one (a user's signing line is full).
+      ...(res.status >= 500
+        ? { retryAfter: retryAfter ?? 30 }
+        : retryAfter === undefined
+          ? {}
+          : { retryAfter }),
     });
   }
   // A 5xx without a problem document is a proxy or crash in between, and a code the catalog does
