@@ -10,6 +10,7 @@ export default defineConfig({
       "launchers",
       "upstash-rest",
       "bridge",
+      "worker/unit",
       "stack/worker-tests",
       "stack/client-tests",
       "stack/web-tests",

@@ -27,10 +27,15 @@ const received = (body = "", method = "POST", target = LOGIN_PATH) => ({
   body: enc.encode(body),
 });
 
+/** The refusal's reason; every refusal is an AssertionError whose message says why (the log shows it). */
 async function reason(promise: Promise<unknown>): Promise<string> {
   return promise.then(
     () => "accepted",
-    (e: { reason?: string }) => e.reason ?? "unknown",
+    (e: { reason?: string; name?: string; message?: string }) => {
+      expect(e.name).toBe("AssertionError");
+      expect(e.message).toMatch(/^assertion|^internal assertion|assertion$/);
+      return e.reason ?? "unknown";
+    },
   );
 }
 
@@ -75,6 +80,41 @@ describe("internal assertion", () => {
     expect(await reason(verify(token, received()))).toBe("assertion_expired");
   });
 
+  it("accepts an assertion at the end of its lifetime, within the clock tolerance", async () => {
+    const token = await signAssertion(key, { iatOffset: -63, lifetime: 60 });
+    expect(await reason(verify(token, received()))).toBe("accepted");
+  });
+
+  it("keeps a used id until its assertion could no longer verify, so a purge cannot reopen a replay", async () => {
+    const replay = new ReplayStore(database.db);
+    const at = new Date();
+    const verifyAt = createAssertionVerifier({
+      jwks: jwksOf(key),
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      replay,
+      now: () => at,
+    });
+    const token = await signAssertion(key, { lifetime: 60 });
+    await verifyAt(token, received());
+    // exp is at + 60 s; with the 5 s tolerance the assertion verifies until at + 65 s.
+    await replay.purgeExpired(new Date(at.getTime() + 64_000));
+    expect(await reason(verifyAt(token, received()))).toBe("assertion_replayed");
+  });
+
+  it("judges expiry by the clock it is given", async () => {
+    const later = new Date(Date.now() + 3_600_000);
+    const replay = new ReplayStore(database.db);
+    const verifyLater = createAssertionVerifier({
+      jwks: jwksOf(key),
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      replay,
+      now: () => later,
+    });
+    expect(await reason(verifyLater(await signAssertion(key), received()))).toBe("assertion_expired");
+  });
+
   it("refuses a lifetime over 60 seconds", async () => {
     const token = await signAssertion(key, { lifetime: 3600 });
     expect(await reason(verify(token, received()))).toBe("assertion_invalid");
@@ -90,6 +130,15 @@ describe("internal assertion", () => {
   ])("refuses %s", async (_name, overrides) => {
     const token = await signAssertion(key, overrides);
     expect(await reason(verify(token, received()))).toBe("assertion_invalid");
+  });
+
+  it("tells a signed assertion with malformed claims from a rejected one (the log says which)", async () => {
+    const malformed = await signAssertion(key, { roles: ["GOD"] });
+    await expect(verify(malformed, received())).rejects.toMatchObject({
+      message: "assertion claims malformed",
+    });
+    const unsigned = await signAssertion(otherKey);
+    await expect(verify(unsigned, received())).rejects.toMatchObject({ message: "assertion rejected" });
   });
 
   it("refuses a signature by a key not in the worker's set", async () => {

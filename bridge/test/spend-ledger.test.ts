@@ -19,7 +19,11 @@ const at = (iso: string) => new Date(iso);
 const reasonOf = (p: Promise<unknown>) =>
   p.then(
     () => "reserved",
-    (e: { problem?: { reason?: string } }) => e.problem?.reason,
+    (e: { problem?: { reason?: string; detail?: string } }) => {
+      // The caller is told which cap it reached, not only that the policy refused.
+      expect(e.problem?.detail).toMatch(/24-hour/);
+      return e.problem?.reason;
+    },
   );
 
 describe("spend ledger: a rolling 24-hour window per asset", () => {
@@ -63,5 +67,16 @@ describe("spend ledger: a rolling 24-hour window per asset", () => {
     expect(await entries.countDocuments({})).toBe(1);
     await ledger.reserve([], at("2026-11-11T00:00:01Z"));
     expect(await entries.countDocuments({})).toBe(0);
+  });
+
+  it("releases only its own reservation, and records no entry for a zero amount", async () => {
+    const now = at("2026-11-20T06:00:00Z");
+    const kept = await ledger.reserve([trx(3n)], now);
+    const released = await ledger.reserve([trx(4n), { ...trx(0n), asset: "TZero" }], now);
+    expect(released).toHaveLength(1);
+    expect(kept[0]).toMatch(/^spd/);
+    await ledger.release(released);
+    expect(await ledger.spent("TRX", now)).toBe(3n);
+    await ledger.release(kept);
   });
 });

@@ -44,6 +44,28 @@ describe("TIP-191 signature verification", () => {
     expect(verifyTronMessageSignature(message, v01, alice.address).ok).toBe(true);
   });
 
+  it("refuses r and s outside 1..n-1 as malformed (not as high-S), and takes s = n/2 as low", () => {
+    const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+    const hex = sig.replace(/^0x/, "");
+    const word = (n: bigint) => n.toString(16).padStart(64, "0");
+    const withR = (r: bigint) => `${word(r)}${hex.slice(64)}`;
+    const withS = (s: bigint) => `${hex.slice(0, 64)}${word(s)}${hex.slice(128)}`;
+    for (const bad of [withR(N), withR(2n ** 256n - 1n), withS(0n), withS(N), withS(2n ** 256n - 1n)]) {
+      expect(verifyTronMessageSignature(message, bad, alice.address)).toEqual({
+        ok: false,
+        reason: "signature_malformed",
+      });
+    }
+    expect(verifyTronMessageSignature(message, withS(N >> 1n), alice.address)).not.toEqual({
+      ok: false,
+      reason: "signature_high_s",
+    });
+    expect(verifyTronMessageSignature(message, withS((N >> 1n) + 1n), alice.address)).toEqual({
+      ok: false,
+      reason: "signature_high_s",
+    });
+  });
+
   it.each([
     ["too short", sig.slice(0, 100)],
     ["too long", `${sig}00`],

@@ -7,7 +7,8 @@ import { base64url } from "jose";
  */
 /** A session id: 128 random bits, base64url. */
 export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
-const SECRET_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+/** The whole token in one anchored pattern: a session id, one dot, a 256-bit secret (43 characters). */
+const REFRESH_TOKEN_PATTERN = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
 
 export type RefreshToken = { sid: string; secret: string };
 
@@ -28,11 +29,8 @@ export function formatRefreshToken(token: RefreshToken): string {
 }
 
 export function parseRefreshToken(value: string): RefreshToken | undefined {
-  if (value.length !== 66) return undefined;
-  const [sid, secret, ...rest] = value.split(".");
-  if (rest.length > 0 || !sid || !secret || !SESSION_ID_PATTERN.test(sid) || !SECRET_PATTERN.test(secret))
-    return undefined;
-  return { sid, secret };
+  const match = REFRESH_TOKEN_PATTERN.exec(value);
+  return match ? { sid: match[1] as string, secret: match[2] as string } : undefined;
 }
 
 export async function hashSecret(secret: string): Promise<string> {
